@@ -1,0 +1,68 @@
+"""The command line: a thin shell over the library, with one error boundary."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from incidentctl.errors import ExitCode, IncidentctlError
+
+
+def _say(line: str) -> None:
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; every failure becomes one ``error:`` line and a documented exit code."""
+    try:  # Typer vendors click from 0.2x on; older releases use click itself.
+        from typer._click import exceptions as click
+    except ImportError:  # pragma: no cover
+        from click import exceptions as click  # type: ignore[no-redef]
+
+    import typer
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        from incidentctl.cli.app import app
+
+        result = app(args=args, prog_name="incidentctl", standalone_mode=False)
+        return int(result) if isinstance(result, int) else 0
+    except IncidentctlError as exc:
+        if debug:
+            raise
+        _say(f"error: {exc.message}")
+        if exc.hint:
+            _say(f"hint: {exc.hint}")
+        return int(exc.exit_code)
+    except click.NoArgsIsHelpError:
+        return int(ExitCode.USAGE)
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else "incidentctl"
+        _say(f"error: {exc.format_message()}")
+        _say(f"hint: see '{command} --help'")
+        return int(ExitCode.USAGE)
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        _say("error: interrupted; nothing more was written")
+        return int(ExitCode.INTERRUPTED)
+    except click.ClickException as exc:
+        _say(f"error: {exc.format_message()}")
+        return int(exc.exit_code or ExitCode.USAGE)
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); silence the final flush.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as exc:
+        if debug:
+            raise
+        _say(f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+        return int(ExitCode.INTERNAL)

@@ -1,0 +1,52 @@
+"""Repo administration: init, schema export, sync."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from incidentctl.cli.output import data_line, note, workspace
+
+schema_app = typer.Typer(help="JSON Schemas of records and outputs.", no_args_is_help=True)
+
+
+def init(
+    path: Annotated[Path, typer.Argument(help="Folder to make a records repo.")] = Path("."),
+) -> None:
+    """Create a records repo: config, folders, .gitattributes, first commit."""
+    from incidentctl.setup import init as run_init
+
+    created = run_init(path)
+    for name in created:
+        data_line(name)
+    note(f"initialised an incidentctl records repo in {path.resolve()}")
+
+
+@schema_app.command("export")
+def schema_export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write.")] = Path("schemas"),
+) -> None:
+    """Write JSON Schema for every record kind and every --json output."""
+    from incidentctl.schemas import export
+
+    for path in export(out):
+        data_line(str(path))
+
+
+def sync(ctx: typer.Context) -> None:
+    """Commit changes an interrupted command saved but did not commit."""
+    from incidentctl.store import transaction
+
+    ws = workspace(ctx)
+    with transaction.locked(ws.layout):
+        pass
+    note("nothing pending; the records are committed")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the admin commands to ``app``."""
+    app.command("init", rich_help_panel="Setup")(init)
+    app.command("sync", rich_help_panel="Setup")(sync)
+    app.add_typer(schema_app, name="schema", rich_help_panel="Setup")

@@ -1,0 +1,126 @@
+"""The git CLI, run as argument lists with explicit pathspecs (see docs/decisions/0002).
+
+Every user-supplied value that reaches git is checked so it cannot be read as an option.
+Contention on ``index.lock`` is retried for a bounded time and never deleted automatically.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from incidentctl.errors import EnvironmentProblem, UsageError
+
+INDEX_LOCK_WAIT_S = 10.0
+
+
+def _git_binary() -> str:
+    git = shutil.which("git")
+    if git is None:
+        raise EnvironmentProblem(
+            "git is not installed or not on PATH", hint="install git, then run the command again"
+        )
+    return git
+
+
+def run(
+    args: Sequence[str], cwd: Path, *, check: bool = True, stdin: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``git args`` in ``cwd``; raise :class:`EnvironmentProblem` with git's own words."""
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C")
+    proc = subprocess.run(
+        [_git_binary(), *args], cwd=cwd, input=stdin, capture_output=True, text=True,
+        env=env, check=False,
+    )
+    if check and proc.returncode != 0:
+        detail = (proc.stderr.strip() or proc.stdout.strip()).splitlines()
+        last = detail[-1] if detail else f"exit code {proc.returncode}"
+        raise EnvironmentProblem(f"git {args[0]} failed: {last}")
+    return proc
+
+
+def safe_rev(value: str, *, what: str = "revision") -> str:
+    """A revision or remote name from a user, refused if git could read it as an option."""
+    if not value or value.startswith("-") or any(c in value for c in "\x00\n\r "):
+        raise UsageError(f"{what} {value!r} is not valid (it must not start with '-')")
+    return value
+
+
+def is_repo(path: Path) -> bool:
+    """Whether ``path`` is inside a git work tree."""
+    proc = run(["rev-parse", "--is-inside-work-tree"], path, check=False)
+    return proc.returncode == 0 and proc.stdout.strip() == "true"
+
+
+def git_dir(path: Path) -> Path:
+    """The git directory of the repo containing ``path`` (for clone-local state)."""
+    proc = run(["rev-parse", "--absolute-git-dir"], path, check=False)
+    if proc.returncode != 0:
+        raise EnvironmentProblem(
+            f"{path} is not inside a git repository", hint="run 'git init' or 'incidentctl init'"
+        )
+    return Path(proc.stdout.strip())
+
+
+def find_git_dir(path: Path) -> Path | None:
+    """The ``.git`` directory found by walking up, without starting git (for the fast path)."""
+    for folder in (path, *path.parents):
+        candidate = folder / ".git"
+        if candidate.is_dir():
+            return candidate
+        if candidate.is_file():
+            text = candidate.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                target = Path(text.split(":", 1)[1].strip())
+                return target if target.is_absolute() else (folder / target).resolve()
+    return None
+
+
+def user_name(cwd: Path) -> str | None:
+    """``git config user.name``, if set."""
+    proc = run(["config", "user.name"], cwd, check=False)
+    name = proc.stdout.strip()
+    return name or None
+
+
+def _with_index_retry(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    deadline = time.monotonic() + INDEX_LOCK_WAIT_S
+    delay = 0.05
+    while True:
+        proc = run(args, cwd, check=False)
+        if proc.returncode == 0:
+            return proc
+        if "index.lock" in proc.stderr and time.monotonic() < deadline:
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+            continue
+        if "index.lock" in proc.stderr:
+            raise EnvironmentProblem(
+                f"git's index is locked by another process ({git_dir(cwd) / 'index.lock'})",
+                hint="if no git command is running, the lock is stale: remove that file, "
+                "then run 'incidentctl sync' to commit what was saved",
+            )
+        detail = (proc.stderr.strip() or proc.stdout.strip()).splitlines()
+        raise EnvironmentProblem(
+            f"git {args[0]} failed: {detail[-1] if detail else proc.returncode}"
+        )
+
+
+def stage(cwd: Path, paths: Sequence[str]) -> None:
+    """``git add`` exactly these paths (relative to ``cwd``)."""
+    _with_index_retry(["add", "--", *paths], cwd)
+
+
+def commit(cwd: Path, paths: Sequence[str], message: str) -> None:
+    """Stage and commit exactly ``paths`` with ``message``; other staged changes stay staged."""
+    stage(cwd, paths)
+    _with_index_retry(["commit", "--quiet", "--no-edit", "-m", message, "--", *paths], cwd)
+
+
+def unstage_new(cwd: Path, paths: Sequence[str]) -> None:
+    """Forget newly added paths in the index (used to roll back a failed commit)."""
+    run(["rm", "--cached", "--quiet", "--ignore-unmatch", "--", *paths], cwd, check=False)

@@ -1,0 +1,1 @@
+"""Pydantic models of every record kind; pure data, no I/O."""

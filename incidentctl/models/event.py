@@ -1,0 +1,104 @@
+"""Timeline events (``incidents/<id>/events/<event-id>.md``): one immutable file each.
+
+Every change to an incident's state is an event; the current state is the fold of all its
+events in (``at``, ``id``) order. The Markdown body holds the event's message.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from incidentctl.models.base import Record
+from incidentctl.models.fields import Body, Flag, Name, OptName, OptTimestamp, Timestamp
+from incidentctl.models.incident import IncidentId, PersonName
+
+EVENT_ID_PATTERN = r"^[0-9a-hjkmnp-tv-z]{26}$"
+EventId = Annotated[str, Field(pattern=EVENT_ID_PATTERN)]
+STATUSES = ("investigating", "identified", "monitoring", "mitigated", "resolved")
+UpdateStatus = Literal["investigating", "identified", "monitoring"]
+
+
+class EventBase(Record):
+    """Fields every event carries."""
+
+    id: EventId
+    incident: IncidentId
+    at: Timestamp
+    by: PersonName
+    recorded_at: Timestamp
+    backfill: Flag = False
+    message: Body = ""
+
+
+class Declared(EventBase):
+    """The incident was declared: its first severity, lifecycle times and roles."""
+
+    type: Literal["declared"]
+    severity: Name
+    started_at: OptTimestamp = None
+    detected_at: OptTimestamp = None
+    roles: dict[Name, PersonName] = {}
+
+
+class Acknowledged(EventBase):
+    """A responder engaged."""
+
+    type: Literal["acknowledged"]
+
+
+class Update(EventBase):
+    """A progress note, optionally moving the status."""
+
+    type: Literal["update"]
+    status: UpdateStatus | None = None
+
+
+class SeverityChanged(EventBase):
+    """The severity changed; the message is the reason."""
+
+    type: Literal["severity"]
+    severity: Name
+
+
+class RoleAssigned(EventBase):
+    """Someone took a role; a second assignment of a role is a handoff."""
+
+    type: Literal["role"]
+    role: Name
+    person: PersonName
+
+
+class Mitigated(EventBase):
+    """Customer impact stopped."""
+
+    type: Literal["mitigated"]
+
+
+class Resolved(EventBase):
+    """The incident is over; optionally classified."""
+
+    type: Literal["resolved"]
+    root_cause_class: OptName = None
+
+
+class Reopened(EventBase):
+    """A resolved incident is active again; the message is the reason."""
+
+    type: Literal["reopened"]
+
+
+Event = Annotated[
+    Declared
+    | Acknowledged
+    | Update
+    | SeverityChanged
+    | RoleAssigned
+    | Mitigated
+    | Resolved
+    | Reopened,
+    Field(discriminator="type"),
+]
+EVENT_TYPES = ("declared", "acknowledged", "update", "severity", "role", "mitigated",
+               "resolved", "reopened")

@@ -1,0 +1,105 @@
+"""Field types that read the strict YAML reader's output without YAML 1.1 guessing.
+
+A plain scalar arrives as text; the field type decides: a text field keeps ``NO`` as
+``"NO"``, a boolean field accepts only ``true``/``false``, a timestamp field requires an
+ISO-8601 string with an offset. Values built in code (real bools, ints, datetimes) pass.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, PlainSerializer
+
+from incidentctl.clock import parse_timestamp
+from incidentctl.yamlio.emit import format_timestamp
+from incidentctl.yamlio.strict import Plain
+
+_NULLS = {"", "null", "Null", "NULL"}
+_INT = re.compile(r"[-+]?[0-9]+")
+_BAD_CHARS = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, str):
+        if _BAD_CHARS.search(value):
+            raise ValueError("text contains a NUL byte or invalid UTF-8")
+        return str(value)
+    if isinstance(value, bool | int | float) or value is None:
+        raise ValueError("expected text")
+    return value
+
+
+def _optional_text(value: Any) -> Any:
+    if value is None or (isinstance(value, Plain) and value in _NULLS):
+        return None
+    return _text(value)
+
+
+def _flag(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Plain):
+        if value in ("true", "True", "TRUE"):
+            return True
+        if value in ("false", "False", "FALSE"):
+            return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def _count(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, Plain) and _INT.fullmatch(value):
+        return int(value)
+    raise ValueError(f"expected a whole number, got {value!r}")
+
+
+def _timestamp(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("timestamp has no UTC offset")
+        return value
+    if isinstance(value, str) and not (isinstance(value, Plain) and value in _NULLS):
+        return parse_timestamp(value)
+    raise ValueError(f"expected an ISO-8601 timestamp with offset, got {value!r}")
+
+
+def _optional_timestamp(value: Any) -> Any:
+    if value is None or (isinstance(value, Plain) and value in _NULLS):
+        return None
+    return _timestamp(value)
+
+
+def _string_list(value: Any) -> Any:
+    if isinstance(value, Plain) and value in _NULLS:
+        return []
+    if isinstance(value, str):
+        raise ValueError("expected a list, e.g. [checkout]")
+    return value
+
+
+def _format_optional(value: datetime | None) -> str | None:
+    return None if value is None else format_timestamp(value)
+
+
+_iso = PlainSerializer(format_timestamp, return_type=str, when_used="json")
+_opt_iso = PlainSerializer(_format_optional, return_type=str | None, when_used="json")
+
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+OptText = Annotated[str | None, BeforeValidator(_optional_text)]
+Body = Annotated[str, BeforeValidator(_text)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+Count = Annotated[int, BeforeValidator(_count)]
+Timestamp = Annotated[datetime, BeforeValidator(_timestamp), _iso]
+OptTimestamp = Annotated[datetime | None, BeforeValidator(_optional_timestamp), _opt_iso]
+TextList = Annotated[list[Text], BeforeValidator(_string_list)]
+
+NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+Name = Annotated[str, BeforeValidator(_text), Field(pattern=NAME_PATTERN)]
+NameList = Annotated[list[Name], BeforeValidator(_string_list)]
+OptName = Annotated[
+    Annotated[str, Field(pattern=NAME_PATTERN)] | None, BeforeValidator(_optional_text)
+]

@@ -1,0 +1,86 @@
+"""Output shapes for ``--json``: a stable contract, separate from the record models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from incidentctl.models.base import View
+from incidentctl.models.fields import OptTimestamp, Timestamp
+
+
+class TimelineEntry(View):
+    """One event as shown in a timeline."""
+
+    id: str
+    at: Timestamp
+    type: str
+    by: str
+    message: str
+    backfill: bool = False
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class SeverityChange(View):
+    """One step of the severity history; the first has ``from`` null."""
+
+    at: Timestamp
+    from_: str | None = Field(alias="from", serialization_alias="from")
+    to: str
+    reason: str | None = None
+
+    model_config = {"populate_by_name": True, "extra": "forbid", "frozen": True}
+
+
+class RoleChange(View):
+    """Who held a role from when; ``previous`` is who handed it off."""
+
+    at: Timestamp
+    role: str
+    person: str
+    previous: str | None = None
+
+
+class IncidentSummary(View):
+    """The derived state of one incident without its histories (``list --json``)."""
+
+    id: str
+    title: str
+    severity: str
+    status: str
+    services: list[str]
+    category: str | None
+    drill: bool
+    duplicate_of: str | None = None
+    root_cause_class: str | None
+    started_at: OptTimestamp
+    detected_at: OptTimestamp
+    declared_at: OptTimestamp
+    acknowledged_at: OptTimestamp
+    mitigated_at: OptTimestamp
+    resolved_at: OptTimestamp
+    roles: dict[str, str]
+    reopen_count: int = 0
+    updated_at: OptTimestamp = None
+
+
+class IncidentView(IncidentSummary):
+    """The derived state of one incident with its whole ordered timeline (``show --json``)."""
+
+    summary: str = ""
+    severity_history: list[SeverityChange]
+    role_history: list[RoleChange]
+    timeline: list[TimelineEntry]
+    warnings: list[str] = Field(default_factory=list)
+
+
+class DeclareResult(View):
+    """``declare --json``."""
+
+    id: str
+    title: str
+    severity: str
+    declared_at: Timestamp
+    path: str
+    committed: bool

@@ -1,0 +1,58 @@
+"""Create a records repo: config, folders, .gitattributes, first commit."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from incidentctl import gitrepo
+from incidentctl.errors import EnvironmentProblem
+from incidentctl.store.atomic import write_new
+from incidentctl.store.config_file import DEFAULT_CONFIG
+from incidentctl.store.layout import CONFIG_FILE, Layout
+
+FOLDERS = ("incidents", "actions", "runbooks", "alerts")
+GITATTRIBUTES = """\
+# incidentctl: records are LF text everywhere (no CRLF conversion on checkout).
+*.md text eol=lf
+*.yaml text eol=lf
+"""
+README = """\
+# Incident records
+
+This repository holds incident records managed with `incidentctl`: one folder per
+incident under `incidents/`, one immutable file per timeline event. Run
+`incidentctl list` to see them and `incidentctl --help` for everything else.
+"""
+
+
+def init(path: Path) -> list[str]:
+    """Make ``path`` a records repo; returns the files it created (already committed)."""
+    root = path.expanduser().resolve()
+    if (root / CONFIG_FILE).exists():
+        raise EnvironmentProblem(f"{root} is already an incidentctl records repo")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EnvironmentProblem(f"cannot create {root}: {exc.strerror}") from None
+    if not gitrepo.is_repo(root):
+        gitrepo.run(["init", "--quiet"], root)
+    if gitrepo.user_name(root) is None and not os.environ.get("GIT_AUTHOR_NAME"):
+        raise EnvironmentProblem(
+            "git does not know who you are, so it cannot commit",
+            hint='run: git config --global user.name "Your Name" '
+            '&& git config --global user.email you@example.com',
+        )
+    layout = Layout(root)
+    files: dict[Path, str] = {layout.config: DEFAULT_CONFIG}
+    for folder in FOLDERS:
+        files[root / folder / ".gitkeep"] = ""
+    if not (root / ".gitattributes").exists():
+        files[root / ".gitattributes"] = GITATTRIBUTES
+    if not (root / "README.md").exists():
+        files[root / "README.md"] = README
+    for file, text in files.items():
+        write_new(file, text)
+    created = [layout.relative(f) for f in files]
+    gitrepo.commit(root, created, "incidentctl: init records repo")
+    return created

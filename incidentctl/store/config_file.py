@@ -1,0 +1,163 @@
+"""Read ``.incidentctl.yaml`` strictly; its default text is what ``init`` writes."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from incidentctl.errors import RecordError
+from incidentctl.models.config import Config
+from incidentctl.store.atomic import read_bytes
+from incidentctl.store.layout import CONFIG_FILE, Layout
+from incidentctl.store.validation import problems
+from incidentctl.yamlio.frontmatter import Document, decode
+from incidentctl.yamlio.strict import YamlProblem, load
+
+
+def parse_config(raw: bytes, shown: str = CONFIG_FILE) -> Config:
+    """Validate config bytes; errors name the file, line and key."""
+    try:
+        data, lines = load(decode(raw))
+    except YamlProblem as exc:
+        raise RecordError(exc.message, path=shown, line=exc.line) from None
+    if not isinstance(data, dict):
+        raise RecordError("configuration must be a YAML mapping", path=shown, line=1)
+    doc = Document(meta=data, body="", lines=lines)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        first = problems(exc, doc)[0]
+        return_error = RecordError(f"{first.field}: {first.message}", path=shown, line=first.line)
+        raise return_error from None
+
+
+def read_config(layout: Layout) -> Config:
+    """The repo's configuration."""
+    try:
+        raw = read_bytes(layout.config)
+    except OSError as exc:
+        raise RecordError(f"cannot read: {exc.strerror}", path=CONFIG_FILE) from None
+    return parse_config(raw)
+
+
+DEFAULT_CONFIG = """\
+# incidentctl configuration. Reference: docs/file-format.md#configuration
+version: 1
+
+# Wall-clock times typed without an offset (--at 14:05) are read in this zone.
+# Everything is stored in UTC.
+timezone: UTC
+
+# Known services and categories. When a list is non-empty, declare accepts only its names.
+services: []
+categories: []
+
+# Severity policy: levels from most to least severe, modelled on the public
+# PagerDuty incident response documentation. Rename levels, add levels and change
+# every number; `incidentctl lint` validates this file.
+severities:
+  - name: sev1
+    intent: Critical issue that warrants public notification and liaison with executives.
+    criteria:
+      - A customer-facing service is down or unusable for most customers
+      - Confirmed data loss, data corruption or a security breach
+      - Payments or sign-in failing broadly
+    examples:
+      - Checkout returns errors for every customer
+      - Customer data exposed to other customers
+    response:
+      page: true
+      required_roles: [commander, operations, communications, scribe]
+      roles_within_minutes: 15
+      internal_update_minutes: 30
+      customer_update_minutes: 30
+      surfaces: [internal, status-page, executive]
+      postmortem_required: true
+      review_window_days: 3
+      action_due_days: 14
+  - name: sev2
+    intent: Critical system issue actively impacting many customers' ability to use the product.
+    criteria:
+      - A major feature is failing for a significant share of customers
+      - Significant performance degradation visible to customers
+    examples:
+      - Search times out for a third of requests
+      - EU payments failing while other regions work
+    response:
+      page: true
+      required_roles: [commander, operations, communications]
+      roles_within_minutes: 30
+      internal_update_minutes: 60
+      customer_update_minutes: 60
+      surfaces: [internal, status-page]
+      postmortem_required: true
+      review_window_days: 5
+      action_due_days: 30
+  - name: sev3
+    intent: Stability or minor customer-facing issue that needs its owners' attention now.
+    criteria:
+      - A minor feature is degraded, with a workaround
+      - Redundancy is lost and the next failure would impact customers
+    examples:
+      - One availability zone of the database cluster is down
+      - Report exports delayed by an hour
+    response:
+      page: true
+      required_roles: [commander]
+      roles_within_minutes: 60
+      internal_update_minutes: 120
+      surfaces: [internal]
+      postmortem_required: false
+      action_due_days: 60
+  - name: sev4
+    intent: Minor issue that needs action but does not affect customers' use of the product.
+    criteria:
+      - Internal tooling degraded
+      - A non-critical batch job failing
+    examples:
+      - The staging deploy pipeline is broken
+    response:
+      page: false
+      surfaces: [internal]
+      action_due_days: 90
+  - name: sev5
+    intent: Cosmetic issue or bug with no effect on customers' use of the product.
+    criteria:
+      - Cosmetic defects, typos, misleading log lines
+    examples:
+      - A dashboard graph has the wrong unit
+    response:
+      page: false
+      surfaces: [internal]
+      action_due_days: 120
+
+# Coordination roles. `incidentctl assign <id> <role> <person>`; a second assignment
+# of the same role is a handoff.
+roles:
+  - name: commander
+    title: Incident Commander
+    responsibilities:
+      - Owns the incident until it is resolved or handed off explicitly
+      - Decides severity, delegates work and approves risky actions
+      - Keeps the update cadence going
+    not_responsible_for:
+      - Investigating or fixing the problem hands-on
+  - name: operations
+    title: Operations Lead
+    responsibilities:
+      - Leads the technical investigation and the mitigation
+      - Proposes risky actions to the commander
+    not_responsible_for:
+      - Writing customer communications
+  - name: communications
+    title: Communications Lead
+    responsibilities:
+      - Writes and posts internal, customer and executive updates on cadence
+    not_responsible_for:
+      - Technical decisions
+  - name: scribe
+    title: Scribe
+    responsibilities:
+      - Records the timeline as it happens (incidentctl update)
+    not_responsible_for:
+      - Decisions
+"""

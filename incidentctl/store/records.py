@@ -1,0 +1,141 @@
+"""Read and write incident and event files: strict parse, validate, render."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from incidentctl.errors import NotFoundError, RecordError
+from incidentctl.ids import EVENT_ID
+from incidentctl.models.event import Event
+from incidentctl.models.incident import IncidentRecord
+from incidentctl.models.views import IncidentView
+from incidentctl.store.atomic import read_bytes
+from incidentctl.store.layout import Layout
+from incidentctl.store.validation import problems
+from incidentctl.timeline import fold
+from incidentctl.yamlio.emit import render_record
+from incidentctl.yamlio.frontmatter import Document, parse
+from incidentctl.yamlio.strict import YamlProblem
+
+M = TypeVar("M", bound=BaseModel)
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+
+
+def read_document(path: Path, shown: str) -> Document:
+    """Parse a record file or raise :class:`RecordError` naming it and the line."""
+    try:
+        raw = read_bytes(path)
+    except FileNotFoundError:
+        raise RecordError("file is missing", path=shown) from None
+    except OSError as exc:
+        if os.path.islink(path):
+            raise RecordError("is a symbolic link; records must be regular files",
+                              path=shown) from None
+        raise RecordError(f"cannot read: {exc.strerror}", path=shown) from None
+    try:
+        return parse(raw)
+    except YamlProblem as exc:
+        raise RecordError(exc.message, path=shown, line=exc.line) from None
+
+
+def _first_error(exc: ValidationError, doc: Document, shown: str, tag: str | None) -> RecordError:
+    found = problems(exc, doc, tag)
+    first = found[0]
+    more = ""
+    if len(found) > 1:
+        more = f" (and {len(found) - 1} more problem(s); run 'incidentctl lint')"
+    return RecordError(f"{first.field}: {first.message}{more}", path=shown, line=first.line)
+
+
+def validate_incident(doc: Document, shown: str) -> IncidentRecord:
+    """The incident record in ``doc``."""
+    try:
+        return IncidentRecord.model_validate(doc.meta)
+    except ValidationError as exc:
+        raise _first_error(exc, doc, shown, None) from None
+
+
+def validate_event(doc: Document, shown: str) -> Event:
+    """The event in ``doc``; its message is the Markdown body."""
+    if "message" in doc.meta:
+        raise RecordError("message: belongs in the body, below the frontmatter",
+                          path=shown, line=doc.line_of(("message",)))
+    data: dict[str, Any] = dict(doc.meta)
+    data["message"] = doc.body.strip("\n")
+    tag = data.get("type")
+    try:
+        return EVENT_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        raise _first_error(exc, doc, shown, str(tag) if tag is not None else None) from None
+
+
+def read_incident(layout: Layout, incident_id: str) -> tuple[IncidentRecord, str]:
+    """The incident record and its summary body."""
+    path = layout.incident_file(incident_id)
+    shown = layout.relative(path)
+    if not path.parent.is_dir():
+        raise NotFoundError(f"no incident {incident_id!r}")
+    doc = read_document(path, shown)
+    record = validate_incident(doc, shown)
+    if record.id != incident_id:
+        raise RecordError(f"id: {record.id!r} does not match its folder {incident_id!r}",
+                          path=shown, line=doc.line_of(("id",)))
+    return record, doc.body
+
+
+def event_paths(layout: Layout, incident_id: str) -> list[Path]:
+    """Every event file of an incident (temp files and stray names are not events)."""
+    folder = layout.events_dir(incident_id)
+    try:
+        entries = os.scandir(folder)
+    except FileNotFoundError:
+        return []
+    with entries:
+        return [
+            Path(e.path) for e in entries
+            if e.name.endswith(".md") and EVENT_ID.fullmatch(e.name[:-3])
+            and not e.is_symlink()
+        ]
+
+
+def read_events(layout: Layout, incident_id: str) -> list[Event]:
+    """Every event of an incident, validated; raises on the first bad file."""
+    events: list[Event] = []
+    for path in event_paths(layout, incident_id):
+        shown = layout.relative(path)
+        event = validate_event(read_document(path, shown), shown)
+        if event.id != path.name[:-3] or event.incident != incident_id:
+            raise RecordError("id/incident do not match the file's place", path=shown, line=2)
+        events.append(event)
+    return events
+
+
+def load_incident(layout: Layout, incident_id: str) -> IncidentView:
+    """One incident's derived state and timeline, reading only its own folder."""
+    record, body = read_incident(layout, incident_id)
+    return fold(record, read_events(layout, incident_id), body)
+
+
+def render_incident(record: IncidentRecord, summary: str) -> str:
+    """The text of a new ``incident.md``."""
+    meta = record.model_dump(exclude_defaults=False)
+    if meta.get("duplicate_of") is None:
+        meta.pop("duplicate_of", None)
+    return render_record(meta, summary)
+
+
+def render_event(event: Event) -> str:
+    """The text of an event file; the message goes in the body."""
+    meta = event.model_dump(exclude={"message"})
+    ordered: dict[str, Any] = {"id": meta.pop("id"), "incident": meta.pop("incident"),
+                               "type": meta.pop("type"), "at": meta.pop("at"),
+                               "by": meta.pop("by")}
+    for key, value in meta.items():
+        if value is None or value == {} or (key == "backfill" and value is False):
+            continue
+        ordered[key] = value
+    return render_record(ordered, event.message)

@@ -1,0 +1,127 @@
+"""The library API: one records repo, its config, its clock, and what can be done with it.
+
+The CLI is one client of this class; everything is usable and testable without Typer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from functools import cached_property
+from pathlib import Path
+
+from incidentctl import gitrepo
+from incidentctl.clock import Clock, parse_when, system_clock
+from incidentctl.errors import RecordError, UsageError
+from incidentctl.ids import resolve_prefix
+from incidentctl.models.config import Config
+from incidentctl.models.views import IncidentView
+from incidentctl.store.config_file import read_config
+from incidentctl.store.layout import Layout, find_root
+from incidentctl.store.records import load_incident
+
+
+@dataclass
+class LoadProblem:
+    """A record that could not be loaded during a bulk read."""
+
+    incident_id: str
+    error: RecordError
+
+
+@dataclass
+class Workspace:
+    """A records repo opened for reading and writing."""
+
+    layout: Layout
+    clock: Clock = system_clock
+    _now: datetime | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, repo: str | None = None, *, clock: Clock = system_clock) -> Workspace:
+        """Find the records repo (``repo``, ``$INCIDENTCTL_REPO`` or walking up from cwd)."""
+        return cls(find_root(explicit=repo), clock)
+
+    @property
+    def root(self) -> Path:
+        return self.layout.root
+
+    @cached_property
+    def config(self) -> Config:
+        return read_config(self.layout)
+
+    @cached_property
+    def zone(self) -> tzinfo:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.config.timezone)
+
+    def now(self) -> datetime:
+        """The command's single notion of now (read once, so one command is consistent)."""
+        if self._now is None:
+            self._now = self.clock()
+        return self._now
+
+    def when(self, text: str | datetime | None, *, allow_future: bool = False) -> datetime:
+        """A command-line time (``now``, ``-15m``, ``14:05``, ISO-8601) in UTC."""
+        if text is None:
+            return self.now()
+        if isinstance(text, datetime):
+            if text.tzinfo is None:
+                raise UsageError(f"time {text.isoformat()} has no UTC offset")
+            return text
+        return parse_when(text, zone=self.zone, now=self.now(), allow_future=allow_future)
+
+    def default_person(self) -> str:
+        """Who is acting when ``--by`` is not given: the git user, else the login name."""
+        import getpass
+
+        name = gitrepo.user_name(self.root)
+        if name:
+            return name
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError):
+            raise UsageError(
+                "cannot tell who you are: pass --by NAME or set git user.name"
+            ) from None
+
+    def severity(self, text: str) -> str:
+        """A configured severity name, matched case-insensitively."""
+        wanted = text.strip().lower()
+        names = self.config.severity_names()
+        if wanted in names:
+            return wanted
+        raise UsageError(f"unknown severity {text!r}; the policy defines: {', '.join(names)}")
+
+    def role(self, text: str) -> str:
+        """A configured role name, matched case-insensitively."""
+        wanted = text.strip().lower()
+        names = self.config.role_names()
+        if wanted in names:
+            return wanted
+        raise UsageError(f"unknown role {text!r}; the config defines: {', '.join(names)}")
+
+    def resolve_id(self, ref: str) -> str:
+        """The incident id that ``ref`` (a whole id or a unique prefix) names."""
+        from incidentctl.ids import INCIDENT_ID, normalize_ref
+
+        ref_norm = normalize_ref(ref)
+        if INCIDENT_ID.fullmatch(ref_norm) and self.layout.incident_dir(ref_norm).is_dir():
+            return ref_norm
+        return resolve_prefix(ref_norm, self.layout.incident_ids())
+
+    def incident(self, ref: str) -> IncidentView:
+        """One incident's derived state and timeline."""
+        return load_incident(self.layout, self.resolve_id(ref))
+
+    def incidents(self) -> tuple[list[IncidentView], list[LoadProblem]]:
+        """Every incident, with the ones that could not be loaded reported separately."""
+        views: list[IncidentView] = []
+        problems: list[LoadProblem] = []
+        for incident_id in sorted(self.layout.incident_ids()):
+            try:
+                views.append(load_incident(self.layout, incident_id))
+            except RecordError as exc:
+                problems.append(LoadProblem(incident_id, exc))
+        return views, problems

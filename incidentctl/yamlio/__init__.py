@@ -1,0 +1,1 @@
+"""Reading and writing the YAML frontmatter of records, strictly and deterministically."""
