@@ -28,13 +28,22 @@ def _git_binary() -> str:
 
 
 def run(
-    args: Sequence[str], cwd: Path, *, check: bool = True, stdin: str | None = None,
+    args: Sequence[str],
+    cwd: Path,
+    *,
+    check: bool = True,
+    stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``git args`` in ``cwd``; raise :class:`EnvironmentProblem` with git's own words."""
     env = dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C")
     proc = subprocess.run(
-        [_git_binary(), *args], cwd=cwd, input=stdin, capture_output=True, text=True,
-        env=env, check=False,
+        [_git_binary(), *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     if check and proc.returncode != 0:
         detail = (proc.stderr.strip() or proc.stdout.strip()).splitlines()

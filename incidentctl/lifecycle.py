@@ -83,8 +83,11 @@ def clean_person(text: str) -> str:
 def clean_name(text: str, what: str, allowed: list[str] | None = None) -> str:
     """A service, category or class name: lower-case letters, digits, '.', '_' and '-'."""
     value = text.strip().lower()
-    if not value or len(value) > 64 or not value[0].isalnum() or any(
-        c not in _NAME_CHARS for c in value
+    if (
+        not value
+        or len(value) > 64
+        or not value[0].isalnum()
+        or any(c not in _NAME_CHARS for c in value)
     ):
         raise UsageError(
             f"{what} {text!r} is not valid: use lower-case letters, digits, '.', '_' or '-' "
@@ -139,20 +142,31 @@ def declare(
         while incident_id in existing:
             incident_id = new_incident_id()
         record = IncidentRecord(
-            id=incident_id, title=title, services=service_names, category=category_name,
-            drill=drill, created_at=now, created_by=person,
+            id=incident_id,
+            title=title,
+            services=service_names,
+            category=category_name,
+            drill=drill,
+            created_at=now,
+            created_by=person,
         )
         event = Declared(
-            id=new_event_id(), incident=incident_id, type="declared", at=now, by=person,
-            recorded_at=now, severity=level, started_at=started, detected_at=detected,
+            id=new_event_id(),
+            incident=incident_id,
+            type="declared",
+            at=now,
+            by=person,
+            recorded_at=now,
+            severity=level,
+            started_at=started,
+            detected_at=detected,
             roles=roles,
         )
         incident_path = ws.layout.incident_file(incident_id)
         event_path = ws.layout.event_file(incident_id, event.id)
         change = transaction.Change(
             message=f"incident({incident_id}): declare {level}: {title}",
-            created={incident_path: render_incident(record, body),
-                     event_path: render_event(event)},
+            created={incident_path: render_incident(record, body), event_path: render_event(event)},
         )
         transaction.apply(ws.layout, change, commit=commit)
         view = load_incident(ws.layout, incident_id)
@@ -190,11 +204,17 @@ def _append(
         if check is not None:
             check(view, when)
         now = ws.now()
-        event = build({
-            "id": new_event_id(), "incident": incident_id, "at": when, "by": person,
-            "recorded_at": now, "backfill": backfill and view.declared_at is not None
-            and when < view.declared_at, "message": message,
-        })
+        event = build(
+            {
+                "id": new_event_id(),
+                "incident": incident_id,
+                "at": when,
+                "by": person,
+                "recorded_at": now,
+                "backfill": backfill and view.declared_at is not None and when < view.declared_at,
+                "message": message,
+            }
+        )
         path = ws.layout.event_file(incident_id, event.id)
         change = transaction.Change(
             message=f"incident({incident_id}): {verb}", created={path: render_event(event)}
@@ -212,10 +232,18 @@ def _not_before(when: datetime, label: str, moment: datetime | None, what: str) 
         )
 
 
-def acknowledge(ws: Workspace, ref: str, *, at: str | datetime | None = None,
-                by: str | None = None, message: str = "", backfill: bool = False,
-                commit: bool = True) -> Outcome:
+def acknowledge(
+    ws: Workspace,
+    ref: str,
+    *,
+    at: str | datetime | None = None,
+    by: str | None = None,
+    message: str = "",
+    backfill: bool = False,
+    commit: bool = True,
+) -> Outcome:
     """A responder engaged; the first acknowledgement sets ``acknowledged_at``."""
+
     def check(view: IncidentView, when: datetime) -> None:
         if view.acknowledged_at is not None:
             raise InvalidStateError(
@@ -223,14 +251,32 @@ def acknowledge(ws: Workspace, ref: str, *, at: str | datetime | None = None,
                 f"{format_timestamp(view.acknowledged_at)}"
             )
         _not_before(when, "detected", view.detected_at, "acknowledge")
-    return _append(ws, ref, verb="ack", build=lambda f: Acknowledged(type="acknowledged", **f),
-                   check=check, at=at, by=by, message=message.strip(), backfill=backfill,
-                   commit=commit)
+
+    return _append(
+        ws,
+        ref,
+        verb="ack",
+        build=lambda f: Acknowledged(type="acknowledged", **f),
+        check=check,
+        at=at,
+        by=by,
+        message=message.strip(),
+        backfill=backfill,
+        commit=commit,
+    )
 
 
-def update(ws: Workspace, ref: str, message: str, *, status: UpdateStatus | str | None = None,
-           at: str | datetime | None = None, by: str | None = None, backfill: bool = False,
-           commit: bool = True) -> Outcome:
+def update(
+    ws: Workspace,
+    ref: str,
+    message: str,
+    *,
+    status: UpdateStatus | str | None = None,
+    at: str | datetime | None = None,
+    by: str | None = None,
+    backfill: bool = False,
+    commit: bool = True,
+) -> Outcome:
     """A timeline note, optionally moving the status."""
     text = clean_text(message, "update message")
     if status is not None and status not in ("investigating", "identified", "monitoring"):
@@ -244,16 +290,34 @@ def update(ws: Workspace, ref: str, message: str, *, status: UpdateStatus | str 
             raise InvalidStateError(
                 f"incident {view.id} is resolved; reopen it before changing its status"
             )
+
     new_status = cast(UpdateStatus | None, status)
     suffix = f" ({status})" if status else ""
-    return _append(ws, ref, verb=f"update{suffix}",
-                   build=lambda f: Update(type="update", status=new_status, **f),
-                   check=check, at=at, by=by, message=text, backfill=backfill, commit=commit)
+    return _append(
+        ws,
+        ref,
+        verb=f"update{suffix}",
+        build=lambda f: Update(type="update", status=new_status, **f),
+        check=check,
+        at=at,
+        by=by,
+        message=text,
+        backfill=backfill,
+        commit=commit,
+    )
 
 
-def change_severity(ws: Workspace, ref: str, severity: str, *, reason: str,
-                    at: str | datetime | None = None, by: str | None = None,
-                    backfill: bool = False, commit: bool = True) -> Outcome:
+def change_severity(
+    ws: Workspace,
+    ref: str,
+    severity: str,
+    *,
+    reason: str,
+    at: str | datetime | None = None,
+    by: str | None = None,
+    backfill: bool = False,
+    commit: bool = True,
+) -> Outcome:
     """Escalate or de-escalate; the reason is kept in the severity history."""
     level = ws.severity(severity)
     text = clean_text(reason, "--reason")
@@ -261,15 +325,33 @@ def change_severity(ws: Workspace, ref: str, severity: str, *, reason: str,
     def check(view: IncidentView, when: datetime) -> None:
         if view.severity == level:
             raise InvalidStateError(f"incident {view.id} is already {level}")
-    return _append(ws, ref, verb=f"severity -> {level}",
-                      build=lambda f: SeverityChanged(type="severity", severity=level, **f),
-                      check=check, at=at, by=by, message=text, backfill=backfill,
-                      commit=commit)
+
+    return _append(
+        ws,
+        ref,
+        verb=f"severity -> {level}",
+        build=lambda f: SeverityChanged(type="severity", severity=level, **f),
+        check=check,
+        at=at,
+        by=by,
+        message=text,
+        backfill=backfill,
+        commit=commit,
+    )
 
 
-def assign(ws: Workspace, ref: str, role: str, person: str, *,
-           at: str | datetime | None = None, by: str | None = None, message: str = "",
-           backfill: bool = False, commit: bool = True) -> Outcome:
+def assign(
+    ws: Workspace,
+    ref: str,
+    role: str,
+    person: str,
+    *,
+    at: str | datetime | None = None,
+    by: str | None = None,
+    message: str = "",
+    backfill: bool = False,
+    commit: bool = True,
+) -> Outcome:
     """Give a role to a person; a second assignment of the role is a handoff."""
     role_name = ws.role(role)
     who = clean_person(person)
@@ -277,16 +359,33 @@ def assign(ws: Workspace, ref: str, role: str, person: str, *,
     def check(view: IncidentView, when: datetime) -> None:
         if view.roles.get(role_name) == who:
             raise InvalidStateError(f"{who} is already {role_name} of incident {view.id}")
-    return _append(ws, ref, verb=f"assign {role_name} {who}",
-                   build=lambda f: RoleAssigned(type="role", role=role_name, person=who, **f),
-                   check=check, at=at, by=by, message=message.strip(), backfill=backfill,
-                   commit=commit)
+
+    return _append(
+        ws,
+        ref,
+        verb=f"assign {role_name} {who}",
+        build=lambda f: RoleAssigned(type="role", role=role_name, person=who, **f),
+        check=check,
+        at=at,
+        by=by,
+        message=message.strip(),
+        backfill=backfill,
+        commit=commit,
+    )
 
 
-def mitigate(ws: Workspace, ref: str, *, at: str | datetime | None = None,
-             by: str | None = None, message: str = "", backfill: bool = False,
-             commit: bool = True) -> Outcome:
+def mitigate(
+    ws: Workspace,
+    ref: str,
+    *,
+    at: str | datetime | None = None,
+    by: str | None = None,
+    message: str = "",
+    backfill: bool = False,
+    commit: bool = True,
+) -> Outcome:
     """Customer impact stopped."""
+
     def check(view: IncidentView, when: datetime) -> None:
         if view.status == "resolved":
             raise InvalidStateError(f"incident {view.id} is already resolved")
@@ -296,14 +395,32 @@ def mitigate(ws: Workspace, ref: str, *, at: str | datetime | None = None,
             )
         _not_before(when, "detected", view.detected_at, "mitigate")
         _not_before(when, "acknowledged", view.acknowledged_at, "mitigate")
-    return _append(ws, ref, verb="mitigate", build=lambda f: Mitigated(type="mitigated", **f),
-                   check=check, at=at, by=by, message=message.strip(), backfill=backfill,
-                   commit=commit)
+
+    return _append(
+        ws,
+        ref,
+        verb="mitigate",
+        build=lambda f: Mitigated(type="mitigated", **f),
+        check=check,
+        at=at,
+        by=by,
+        message=message.strip(),
+        backfill=backfill,
+        commit=commit,
+    )
 
 
-def resolve(ws: Workspace, ref: str, *, at: str | datetime | None = None,
-            by: str | None = None, root_cause_class: str | None = None, message: str = "",
-            backfill: bool = False, commit: bool = True) -> Outcome:
+def resolve(
+    ws: Workspace,
+    ref: str,
+    *,
+    at: str | datetime | None = None,
+    by: str | None = None,
+    root_cause_class: str | None = None,
+    message: str = "",
+    backfill: bool = False,
+    commit: bool = True,
+) -> Outcome:
     """The incident is over."""
     cause = clean_name(root_cause_class, "root-cause class") if root_cause_class else None
 
@@ -317,14 +434,30 @@ def resolve(ws: Workspace, ref: str, *, at: str | datetime | None = None,
         _not_before(when, "detected", view.detected_at, "resolve")
         _not_before(when, "acknowledged", view.acknowledged_at, "resolve")
         _not_before(when, "mitigated", view.mitigated_at, "resolve")
-    return _append(ws, ref, verb="resolve",
-                   build=lambda f: Resolved(type="resolved", root_cause_class=cause, **f),
-                   check=check, at=at, by=by, message=message.strip(), backfill=backfill,
-                   commit=commit)
+
+    return _append(
+        ws,
+        ref,
+        verb="resolve",
+        build=lambda f: Resolved(type="resolved", root_cause_class=cause, **f),
+        check=check,
+        at=at,
+        by=by,
+        message=message.strip(),
+        backfill=backfill,
+        commit=commit,
+    )
 
 
-def reopen(ws: Workspace, ref: str, *, reason: str, at: str | datetime | None = None,
-           by: str | None = None, commit: bool = True) -> Outcome:
+def reopen(
+    ws: Workspace,
+    ref: str,
+    *,
+    reason: str,
+    at: str | datetime | None = None,
+    by: str | None = None,
+    commit: bool = True,
+) -> Outcome:
     """A resolved incident is active again."""
     text = clean_text(reason, "--reason")
 
@@ -332,5 +465,61 @@ def reopen(ws: Workspace, ref: str, *, reason: str, at: str | datetime | None = 
         if view.status != "resolved":
             raise InvalidStateError(f"incident {view.id} is not resolved (status {view.status})")
         _not_before(when, "resolved", view.resolved_at, "reopen")
-    return _append(ws, ref, verb="reopen", build=lambda f: Reopened(type="reopened", **f),
-                   check=check, at=at, by=by, message=text, backfill=False, commit=commit)
+
+    return _append(
+        ws,
+        ref,
+        verb="reopen",
+        build=lambda f: Reopened(type="reopened", **f),
+        check=check,
+        at=at,
+        by=by,
+        message=text,
+        backfill=False,
+        commit=commit,
+    )
+
+
+def set_fields(ws: Workspace, ref: str, *, title: str | None = None,
+               services: list[str] | None = None, category: str | None = None,
+               drill: bool | None = None, duplicate_of: str | None = None,
+               commit: bool = True) -> IncidentView:
+    """Change descriptive fields in ``incident.md``, keeping the humans' comments and order."""
+    from incidentctl.store.atomic import read_bytes
+    from incidentctl.store.records import read_incident, validate_incident
+    from incidentctl.store.roundtrip import update_frontmatter
+    from incidentctl.yamlio.frontmatter import parse
+
+    incident_id = ws.resolve_id(ref)
+    changes: dict[str, Any] = {}
+    if title is not None:
+        changes["title"] = clean_text(title, "title", single_line=True, limit=200)
+        refuse_secrets(title=changes["title"])
+    if services is not None:
+        changes["services"] = sorted(
+            {clean_name(s, "service", ws.config.services) for s in services}
+        )
+    if category is not None:
+        changes["category"] = clean_name(category, "category", ws.config.categories)
+    if drill is not None:
+        changes["drill"] = drill
+    if duplicate_of is not None:
+        original = ws.resolve_id(duplicate_of)
+        if original == incident_id:
+            raise UsageError("an incident cannot be a duplicate of itself")
+        changes["duplicate_of"] = original
+    if not changes:
+        raise UsageError("nothing to change: give --title, --service, --category, --drill "
+                         "or --duplicate-of")
+    with transaction.locked(ws.layout):
+        read_incident(ws.layout, incident_id)
+        path = ws.layout.incident_file(incident_id)
+        shown = ws.layout.relative(path)
+        text = update_frontmatter(read_bytes(path), changes)
+        validate_incident(parse(text.encode("utf-8")), shown)
+        what = ", ".join(sorted(changes))
+        change = transaction.Change(
+            message=f"incident({incident_id}): set {what}", replaced={path: text}
+        )
+        transaction.apply(ws.layout, change, commit=commit)
+        return load_incident(ws.layout, incident_id)

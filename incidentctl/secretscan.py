@@ -30,32 +30,59 @@ class SecretMatch:
 
 
 RULES: tuple[SecretRule, ...] = (
-    SecretRule("aws-access-key-id", "AWS access key id",
-               re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b")),
-    SecretRule("aws-secret-access-key", "AWS secret access key",
-               re.compile(r"(?i)aws.{0,20}?(?:secret|key).{0,20}?[=:]\s*['\"]?[A-Za-z0-9/+]{40}\b")),
-    SecretRule("github-token", "GitHub token",
-               re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b")),
-    SecretRule("gitlab-token", "GitLab personal access token",
-               re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b")),
-    SecretRule("slack-token", "Slack token",
-               re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b")),
-    SecretRule("slack-webhook", "Slack webhook URL",
-               re.compile(r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]{20,}")),
-    SecretRule("stripe-key", "Stripe secret key",
-               re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,}\b")),
+    SecretRule(
+        "aws-access-key-id",
+        "AWS access key id",
+        re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"),
+    ),
+    SecretRule(
+        "aws-secret-access-key",
+        "AWS secret access key",
+        re.compile(r"(?i)aws.{0,20}?(?:secret|key).{0,20}?[=:]\s*['\"]?[A-Za-z0-9/+]{40}\b"),
+    ),
+    SecretRule(
+        "github-token",
+        "GitHub token",
+        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b"),
+    ),
+    SecretRule(
+        "gitlab-token", "GitLab personal access token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b")
+    ),
+    SecretRule("slack-token", "Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b")),
+    SecretRule(
+        "slack-webhook",
+        "Slack webhook URL",
+        re.compile(r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]{20,}"),
+    ),
+    SecretRule(
+        "stripe-key",
+        "Stripe secret key",
+        re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,}\b"),
+    ),
     SecretRule("google-api-key", "Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    SecretRule("private-key", "private key block",
-               re.compile(r"-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY(?: BLOCK)?-----")),
-    SecretRule("jwt", "JSON web token",
-               re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
-    SecretRule("password-in-url", "password in a URL",
-               re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@]+:[^\s/@]{3,}@[^\s/]+", re.IGNORECASE)),
-    SecretRule("generic-credential", "credential assignment",
-               re.compile(
-                   r"(?i)\b(?:api[_-]?key|secret|token|passw(?:or)?d|pwd)\b\s*[:=]\s*['\"]?"
-                   r"(?=[A-Za-z0-9_\-+/=.]*\d)[A-Za-z0-9_\-+/=.]{12,}"
-               )),
+    SecretRule(
+        "private-key",
+        "private key block",
+        re.compile(r"-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY(?: BLOCK)?-----"),
+    ),
+    SecretRule(
+        "jwt",
+        "JSON web token",
+        re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),
+    ),
+    SecretRule(
+        "password-in-url",
+        "password in a URL",
+        re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@]+:[^\s/@]{3,}@[^\s/]+", re.IGNORECASE),
+    ),
+    SecretRule(
+        "generic-credential",
+        "credential assignment",
+        re.compile(
+            r"(?i)\b(?:api[_-]?key|secret|token|passw(?:or)?d|pwd)\b\s*[:=]\s*['\"]?"
+            r"(?=[A-Za-z0-9_\-+/=.]*\d)[A-Za-z0-9_\-+/=.]{12,}"
+        ),
+    ),
 )
 
 

@@ -41,7 +41,7 @@ def init(path: Path) -> list[str]:
         raise EnvironmentProblem(
             "git does not know who you are, so it cannot commit",
             hint='run: git config --global user.name "Your Name" '
-            '&& git config --global user.email you@example.com',
+            "&& git config --global user.email you@example.com",
         )
     layout = Layout(root)
     files: dict[Path, str] = {layout.config: DEFAULT_CONFIG}

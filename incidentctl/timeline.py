@@ -25,8 +25,16 @@ from incidentctl.models.incident import IncidentRecord
 from incidentctl.models.views import IncidentView, RoleChange, SeverityChange, TimelineEntry
 from incidentctl.yamlio.emit import format_timestamp
 
-_DETAIL_FIELDS = ("severity", "status", "role", "person", "root_cause_class", "started_at",
-                  "detected_at", "roles")
+_DETAIL_FIELDS = (
+    "severity",
+    "status",
+    "role",
+    "person",
+    "root_cause_class",
+    "started_at",
+    "detected_at",
+    "roles",
+)
 
 
 def ordered(events: Iterable[Event]) -> list[Event]:
@@ -41,8 +49,13 @@ def _entry(event: Event) -> TimelineEntry:
         if value not in (None, {}):
             details[name] = format_timestamp(value) if isinstance(value, datetime) else value
     return TimelineEntry(
-        id=event.id, at=event.at, type=event.type, by=event.by, message=event.message,
-        backfill=event.backfill, details=details,
+        id=event.id,
+        at=event.at,
+        type=event.type,
+        by=event.by,
+        message=event.message,
+        backfill=event.backfill,
+        details=details,
     )
 
 
@@ -91,10 +104,14 @@ def fold(record: IncidentRecord, events: Iterable[Event], summary: str = "") -> 
                 status = event.status
         elif isinstance(event, SeverityChanged):
             if event.severity != severity:
-                severity_history.append(SeverityChange(
-                    at=event.at, from_=severity if declared else None, to=event.severity,
-                    reason=event.message or None,
-                ))
+                severity_history.append(
+                    SeverityChange(
+                        at=event.at,
+                        from_=severity if declared else None,
+                        to=event.severity,
+                        reason=event.message or None,
+                    )
+                )
                 severity = event.severity
         elif isinstance(event, RoleAssigned):
             take_role(event.at, event.role, event.person)
@@ -118,12 +135,27 @@ def fold(record: IncidentRecord, events: Iterable[Event], summary: str = "") -> 
         warnings.append("no 'declared' event: lifecycle times and severity are unknown")
 
     return IncidentView(
-        id=record.id, title=record.title, severity=severity, status=status,
-        services=list(record.services), category=record.category, drill=record.drill,
-        duplicate_of=record.duplicate_of, root_cause_class=root_cause,
-        started_at=started, detected_at=detected, declared_at=declared,
-        acknowledged_at=acknowledged, mitigated_at=mitigated, resolved_at=resolved,
-        roles=roles, reopen_count=reopen_count, updated_at=updated,
-        summary=summary.strip(), severity_history=severity_history,
-        role_history=role_history, timeline=timeline, warnings=warnings,
+        id=record.id,
+        title=record.title,
+        severity=severity,
+        status=status,
+        services=list(record.services),
+        category=record.category,
+        drill=record.drill,
+        duplicate_of=record.duplicate_of,
+        root_cause_class=root_cause,
+        started_at=started,
+        detected_at=detected,
+        declared_at=declared,
+        acknowledged_at=acknowledged,
+        mitigated_at=mitigated,
+        resolved_at=resolved,
+        roles=roles,
+        reopen_count=reopen_count,
+        updated_at=updated,
+        summary=summary.strip(),
+        severity_history=severity_history,
+        role_history=role_history,
+        timeline=timeline,
+        warnings=warnings,
     )

@@ -38,13 +38,20 @@ def _root(
     ctx: typer.Context,
     repo: Annotated[
         str | None,
-        typer.Option("--repo", "-C", envvar="INCIDENTCTL_REPO", metavar="PATH",
-                     help="Records repo to use (default: found by walking up from cwd)."),
+        typer.Option(
+            "--repo",
+            "-C",
+            envvar="INCIDENTCTL_REPO",
+            metavar="PATH",
+            help="Records repo to use (default: found by walking up from cwd).",
+        ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True,
-                           help="Print the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     ctx.obj = Globals(repo=repo, debug=debug)

@@ -14,8 +14,11 @@ if TYPE_CHECKING:
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="Incident id or a unique prefix of it.")]
 AtOpt = Annotated[
     str | None,
-    typer.Option("--at", metavar="TIME",
-                 help="When it happened: now, -15m, '2h ago', 14:05 (repo timezone) or ISO-8601."),
+    typer.Option(
+        "--at",
+        metavar="TIME",
+        help="When it happened: now, -15m, '2h ago', 14:05 (repo timezone) or ISO-8601.",
+    ),
 ]
 ByOpt = Annotated[
     str | None, typer.Option("--by", metavar="NAME", help="Who did it (default: git user.name).")
@@ -33,10 +36,16 @@ MessageOpt = Annotated[str, typer.Option("--message", "-m", help="A note kept wi
 def _report(outcome: Outcome, what: str, as_json: bool) -> None:
     view = outcome.incident
     if as_json:
-        print_json({
-            "id": view.id, "event_id": outcome.event_id, "status": view.status,
-            "severity": view.severity, "committed": outcome.committed, "path": outcome.path,
-        })
+        print_json(
+            {
+                "id": view.id,
+                "event_id": outcome.event_id,
+                "status": view.status,
+                "severity": view.severity,
+                "committed": outcome.committed,
+                "path": outcome.path,
+            }
+        )
     suffix = "" if outcome.committed else " (staged, not committed)"
     note(f"{view.id}: {what} [{view.severity}, {view.status}]{suffix}")
 
@@ -72,31 +81,59 @@ def declare(
     from incidentctl import lifecycle
 
     outcome = lifecycle.declare(
-        workspace(ctx), title, severity=severity, services=service or [], category=category,
-        started_at=started_at, detected_at=detected_at, commander=commander, drill=drill,
-        by=by, summary=summary, commit=not no_commit,
+        workspace(ctx),
+        title,
+        severity=severity,
+        services=service or [],
+        category=category,
+        started_at=started_at,
+        detected_at=detected_at,
+        commander=commander,
+        drill=drill,
+        by=by,
+        summary=summary,
+        commit=not no_commit,
     )
     view = outcome.incident
     if as_json:
-        print_json({
-            "id": view.id, "title": view.title, "severity": view.severity,
-            "declared_at": view.model_dump(mode="json")["declared_at"], "path": outcome.path,
-            "committed": outcome.committed,
-        })
+        print_json(
+            {
+                "id": view.id,
+                "title": view.title,
+                "severity": view.severity,
+                "declared_at": view.model_dump(mode="json")["declared_at"],
+                "path": outcome.path,
+                "committed": outcome.committed,
+            }
+        )
     else:
         data_line(view.id)
     drill_note = " (drill)" if view.drill else ""
     note(f"declared {view.severity} incident {view.id}{drill_note}: {view.title}")
 
 
-def ack(ctx: typer.Context, incident: IdArg, at: AtOpt = None, by: ByOpt = None,
-        message: MessageOpt = "", backfill: BackfillOpt = False,
-        no_commit: NoCommitOpt = False, as_json: JsonOpt = False) -> None:
+def ack(
+    ctx: typer.Context,
+    incident: IdArg,
+    at: AtOpt = None,
+    by: ByOpt = None,
+    message: MessageOpt = "",
+    backfill: BackfillOpt = False,
+    no_commit: NoCommitOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
     """Acknowledge: a responder has engaged (sets acknowledged_at)."""
     from incidentctl import lifecycle
 
-    outcome = lifecycle.acknowledge(workspace(ctx), incident, at=at, by=by, message=message,
-                                    backfill=backfill, commit=not no_commit)
+    outcome = lifecycle.acknowledge(
+        workspace(ctx),
+        incident,
+        at=at,
+        by=by,
+        message=message,
+        backfill=backfill,
+        commit=not no_commit,
+    )
     _report(outcome, "acknowledged", as_json)
 
 
@@ -108,14 +145,25 @@ def update(
         str | None,
         typer.Option("--status", help="New status: investigating, identified or monitoring."),
     ] = None,
-    at: AtOpt = None, by: ByOpt = None, backfill: BackfillOpt = False,
-    no_commit: NoCommitOpt = False, as_json: JsonOpt = False,
+    at: AtOpt = None,
+    by: ByOpt = None,
+    backfill: BackfillOpt = False,
+    no_commit: NoCommitOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Add a timeline entry, optionally changing the status."""
     from incidentctl import lifecycle
 
-    outcome = lifecycle.update(workspace(ctx), incident, message, status=status, at=at, by=by,
-                               backfill=backfill, commit=not no_commit)
+    outcome = lifecycle.update(
+        workspace(ctx),
+        incident,
+        message,
+        status=status,
+        at=at,
+        by=by,
+        backfill=backfill,
+        commit=not no_commit,
+    )
     _report(outcome, "update recorded", as_json)
 
 
@@ -124,14 +172,25 @@ def severity(
     incident: IdArg,
     level: Annotated[str, typer.Argument(metavar="SEVERITY", help="The new severity level.")],
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why it changed.")],
-    at: AtOpt = None, by: ByOpt = None, backfill: BackfillOpt = False,
-    no_commit: NoCommitOpt = False, as_json: JsonOpt = False,
+    at: AtOpt = None,
+    by: ByOpt = None,
+    backfill: BackfillOpt = False,
+    no_commit: NoCommitOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Change the severity (escalate or de-escalate), with a reason."""
     from incidentctl import lifecycle
 
-    outcome = lifecycle.change_severity(workspace(ctx), incident, level, reason=reason, at=at,
-                                        by=by, backfill=backfill, commit=not no_commit)
+    outcome = lifecycle.change_severity(
+        workspace(ctx),
+        incident,
+        level,
+        reason=reason,
+        at=at,
+        by=by,
+        backfill=backfill,
+        commit=not no_commit,
+    )
     history = outcome.incident.severity_history
     change = f"{history[-1].from_} -> {history[-1].to}" if history else level
     _report(outcome, f"severity {change}", as_json)
@@ -140,68 +199,147 @@ def severity(
 def assign(
     ctx: typer.Context,
     incident: IdArg,
-    role: Annotated[str, typer.Argument(help="commander, operations, communications, scribe, "
-                                             "or a role from the config.")],
+    role: Annotated[
+        str,
+        typer.Argument(
+            help="commander, operations, communications, scribe, or a role from the config."
+        ),
+    ],
     person: Annotated[str, typer.Argument(help="Who takes the role.")],
-    at: AtOpt = None, by: ByOpt = None, message: MessageOpt = "",
-    backfill: BackfillOpt = False, no_commit: NoCommitOpt = False, as_json: JsonOpt = False,
+    at: AtOpt = None,
+    by: ByOpt = None,
+    message: MessageOpt = "",
+    backfill: BackfillOpt = False,
+    no_commit: NoCommitOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Assign a role; assigning a held role again is a handoff."""
     from incidentctl import lifecycle
 
-    outcome = lifecycle.assign(workspace(ctx), incident, role, person, at=at, by=by,
-                               message=message, backfill=backfill, commit=not no_commit)
+    outcome = lifecycle.assign(
+        workspace(ctx),
+        incident,
+        role,
+        person,
+        at=at,
+        by=by,
+        message=message,
+        backfill=backfill,
+        commit=not no_commit,
+    )
     last = outcome.incident.role_history[-1]
-    what = f"{last.role}: {last.previous} -> {last.person}" if last.previous else \
-        f"{last.role}: {last.person}"
+    what = (
+        f"{last.role}: {last.previous} -> {last.person}"
+        if last.previous
+        else f"{last.role}: {last.person}"
+    )
     _report(outcome, what, as_json)
 
 
-def mitigate(ctx: typer.Context, incident: IdArg, at: AtOpt = None, by: ByOpt = None,
-             message: MessageOpt = "", backfill: BackfillOpt = False,
-             no_commit: NoCommitOpt = False, as_json: JsonOpt = False) -> None:
+def mitigate(
+    ctx: typer.Context,
+    incident: IdArg,
+    at: AtOpt = None,
+    by: ByOpt = None,
+    message: MessageOpt = "",
+    backfill: BackfillOpt = False,
+    no_commit: NoCommitOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
     """Record that customer impact has stopped."""
     from incidentctl import lifecycle
 
-    outcome = lifecycle.mitigate(workspace(ctx), incident, at=at, by=by, message=message,
-                                 backfill=backfill, commit=not no_commit)
+    outcome = lifecycle.mitigate(
+        workspace(ctx),
+        incident,
+        at=at,
+        by=by,
+        message=message,
+        backfill=backfill,
+        commit=not no_commit,
+    )
     _report(outcome, "mitigated", as_json)
 
 
 def resolve(
-    ctx: typer.Context, incident: IdArg, at: AtOpt = None, by: ByOpt = None,
+    ctx: typer.Context,
+    incident: IdArg,
+    at: AtOpt = None,
+    by: ByOpt = None,
     root_cause_class: Annotated[
         str | None,
-        typer.Option("--root-cause-class", metavar="CLASS",
-                     help="Root-cause class, e.g. config-change (used for repeat detection)."),
+        typer.Option(
+            "--root-cause-class",
+            metavar="CLASS",
+            help="Root-cause class, e.g. config-change (used for repeat detection).",
+        ),
     ] = None,
-    message: MessageOpt = "", backfill: BackfillOpt = False,
-    no_commit: NoCommitOpt = False, as_json: JsonOpt = False,
+    message: MessageOpt = "",
+    backfill: BackfillOpt = False,
+    no_commit: NoCommitOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Resolve the incident."""
     from incidentctl import lifecycle
 
-    outcome = lifecycle.resolve(workspace(ctx), incident, at=at, by=by,
-                                root_cause_class=root_cause_class, message=message,
-                                backfill=backfill, commit=not no_commit)
+    outcome = lifecycle.resolve(
+        workspace(ctx),
+        incident,
+        at=at,
+        by=by,
+        root_cause_class=root_cause_class,
+        message=message,
+        backfill=backfill,
+        commit=not no_commit,
+    )
     _report(outcome, "resolved", as_json)
 
 
 def reopen(
-    ctx: typer.Context, incident: IdArg,
+    ctx: typer.Context,
+    incident: IdArg,
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why it is active again.")],
-    at: AtOpt = None, by: ByOpt = None, no_commit: NoCommitOpt = False,
+    at: AtOpt = None,
+    by: ByOpt = None,
+    no_commit: NoCommitOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Reopen a resolved incident."""
     from incidentctl import lifecycle
 
-    outcome = lifecycle.reopen(workspace(ctx), incident, reason=reason, at=at, by=by,
-                               commit=not no_commit)
+    outcome = lifecycle.reopen(
+        workspace(ctx), incident, reason=reason, at=at, by=by, commit=not no_commit
+    )
     _report(outcome, "reopened", as_json)
+
+
+def set_(
+    ctx: typer.Context,
+    incident: IdArg,
+    title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
+    service: Annotated[
+        list[str] | None, typer.Option("--service", help="Replace the services (repeatable).")
+    ] = None,
+    category: Annotated[str | None, typer.Option("--category", help="New category.")] = None,
+    drill: Annotated[
+        bool | None, typer.Option("--drill/--not-drill", help="Mark as a drill or not.")
+    ] = None,
+    duplicate_of: Annotated[
+        str | None, typer.Option("--duplicate-of", metavar="ID", help="Mark as a duplicate.")
+    ] = None,
+    no_commit: NoCommitOpt = False,
+) -> None:
+    """Change descriptive fields of incident.md (comments and key order are kept)."""
+    from incidentctl import lifecycle
+
+    view = lifecycle.set_fields(workspace(ctx), incident, title=title, services=service,
+                                category=category, drill=drill, duplicate_of=duplicate_of,
+                                commit=not no_commit)
+    note(f"{view.id}: updated")
 
 
 def register(app: typer.Typer) -> None:
     """Add the lifecycle commands to ``app``."""
     for command in (declare, ack, update, severity, assign, mitigate, resolve, reopen):
         app.command(rich_help_panel="Respond")(command)
+    app.command("set", rich_help_panel="Respond")(set_)

@@ -28,9 +28,7 @@ def show(
 
 def list_(
     ctx: typer.Context,
-    status: Annotated[
-        str, typer.Option("--status", help="open, resolved or all.")
-    ] = "all",
+    status: Annotated[str, typer.Option("--status", help="open, resolved or all.")] = "all",
     severity: Annotated[
         list[str] | None, typer.Option("--severity", help="Only these severities (repeatable).")
     ] = None,
@@ -81,8 +79,10 @@ def list_(
             continue
         chosen.append(view)
     chosen.sort(key=lambda v: (v.declared_at is not None, v.declared_at, v.id), reverse=True)
-    summaries = [IncidentSummary.model_validate(v.model_dump(include=set(
-        IncidentSummary.model_fields))) for v in chosen]
+    summaries = [
+        IncidentSummary.model_validate(v.model_dump(include=set(IncidentSummary.model_fields)))
+        for v in chosen
+    ]
     if as_json:
         print_json([s.model_dump(mode="json") for s in summaries])
     else:

@@ -42,9 +42,14 @@ def show(view: IncidentView, zone: tzinfo) -> str:
     lines.append(f"  category   {view.category or '-'}")
     if view.root_cause_class:
         lines.append(f"  root cause {view.root_cause_class}")
-    for label, value in (("started", view.started_at), ("detected", view.detected_at),
-                         ("declared", view.declared_at), ("acked", view.acknowledged_at),
-                         ("mitigated", view.mitigated_at), ("resolved", view.resolved_at)):
+    for label, value in (
+        ("started", view.started_at),
+        ("detected", view.detected_at),
+        ("declared", view.declared_at),
+        ("acked", view.acknowledged_at),
+        ("mitigated", view.mitigated_at),
+        ("resolved", view.resolved_at),
+    ):
         lines.append(f"  {label:<10} {local(value, zone)}")
     if view.roles:
         lines.append("  roles      " + ", ".join(f"{r}: {p}" for r, p in view.roles.items()))
@@ -85,8 +90,9 @@ def table(views: list[IncidentSummary], zone: tzinfo) -> str:
     for view in views:
         title = view.title + (" (drill)" if view.drill else "")
         declared = local(view.declared_at, zone)[:16]
-        rows.append((view.id, view.severity, view.status, declared,
-                     ",".join(view.services) or "-", title))
+        rows.append(
+            (view.id, view.severity, view.status, declared, ",".join(view.services) or "-", title)
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     return "\n".join(
         "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5]

@@ -100,5 +100,13 @@ Event = Annotated[
     | Reopened,
     Field(discriminator="type"),
 ]
-EVENT_TYPES = ("declared", "acknowledged", "update", "severity", "role", "mitigated",
-               "resolved", "reopened")
+EVENT_TYPES = (
+    "declared",
+    "acknowledged",
+    "update",
+    "severity",
+    "role",
+    "mitigated",
+    "resolved",
+    "reopened",
+)

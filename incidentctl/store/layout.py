@@ -55,7 +55,8 @@ class Layout:
             return []
         with entries:
             return [
-                e.name for e in entries
+                e.name
+                for e in entries
                 if INCIDENT_ID.fullmatch(e.name) and e.is_dir(follow_symlinks=False)
             ]
 

@@ -33,8 +33,9 @@ def read_document(path: Path, shown: str) -> Document:
         raise RecordError("file is missing", path=shown) from None
     except OSError as exc:
         if os.path.islink(path):
-            raise RecordError("is a symbolic link; records must be regular files",
-                              path=shown) from None
+            raise RecordError(
+                "is a symbolic link; records must be regular files", path=shown
+            ) from None
         raise RecordError(f"cannot read: {exc.strerror}", path=shown) from None
     try:
         return parse(raw)
@@ -62,8 +63,11 @@ def validate_incident(doc: Document, shown: str) -> IncidentRecord:
 def validate_event(doc: Document, shown: str) -> Event:
     """The event in ``doc``; its message is the Markdown body."""
     if "message" in doc.meta:
-        raise RecordError("message: belongs in the body, below the frontmatter",
-                          path=shown, line=doc.line_of(("message",)))
+        raise RecordError(
+            "message: belongs in the body, below the frontmatter",
+            path=shown,
+            line=doc.line_of(("message",)),
+        )
     data: dict[str, Any] = dict(doc.meta)
     data["message"] = doc.body.strip("\n")
     tag = data.get("type")
@@ -82,8 +86,11 @@ def read_incident(layout: Layout, incident_id: str) -> tuple[IncidentRecord, str
     doc = read_document(path, shown)
     record = validate_incident(doc, shown)
     if record.id != incident_id:
-        raise RecordError(f"id: {record.id!r} does not match its folder {incident_id!r}",
-                          path=shown, line=doc.line_of(("id",)))
+        raise RecordError(
+            f"id: {record.id!r} does not match its folder {incident_id!r}",
+            path=shown,
+            line=doc.line_of(("id",)),
+        )
     return record, doc.body
 
 
@@ -96,9 +103,9 @@ def event_paths(layout: Layout, incident_id: str) -> list[Path]:
         return []
     with entries:
         return [
-            Path(e.path) for e in entries
-            if e.name.endswith(".md") and EVENT_ID.fullmatch(e.name[:-3])
-            and not e.is_symlink()
+            Path(e.path)
+            for e in entries
+            if e.name.endswith(".md") and EVENT_ID.fullmatch(e.name[:-3]) and not e.is_symlink()
         ]
 
 
@@ -131,9 +138,13 @@ def render_incident(record: IncidentRecord, summary: str) -> str:
 def render_event(event: Event) -> str:
     """The text of an event file; the message goes in the body."""
     meta = event.model_dump(exclude={"message"})
-    ordered: dict[str, Any] = {"id": meta.pop("id"), "incident": meta.pop("incident"),
-                               "type": meta.pop("type"), "at": meta.pop("at"),
-                               "by": meta.pop("by")}
+    ordered: dict[str, Any] = {
+        "id": meta.pop("id"),
+        "incident": meta.pop("incident"),
+        "type": meta.pop("type"),
+        "at": meta.pop("at"),
+        "by": meta.pop("by"),
+    }
     for key, value in meta.items():
         if value is None or value == {} or (key == "backfill" and value is False):
             continue

@@ -35,7 +35,7 @@ def problems(exc: ValidationError, doc: Document | None, tag: str | None = None)
         kind = error["type"]
         message = _FRIENDLY.get(kind) or str(error["msg"])
         if message.startswith("Value error, "):
-            message = message[len("Value error, "):]
+            message = message[len("Value error, ") :]
         if kind == "union_tag_invalid":
             ctx = error.get("ctx", {})
             expected = ctx.get("expected_tags")
