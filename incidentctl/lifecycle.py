@@ -480,10 +480,17 @@ def reopen(
     )
 
 
-def set_fields(ws: Workspace, ref: str, *, title: str | None = None,
-               services: list[str] | None = None, category: str | None = None,
-               drill: bool | None = None, duplicate_of: str | None = None,
-               commit: bool = True) -> IncidentView:
+def set_fields(
+    ws: Workspace,
+    ref: str,
+    *,
+    title: str | None = None,
+    services: list[str] | None = None,
+    category: str | None = None,
+    drill: bool | None = None,
+    duplicate_of: str | None = None,
+    commit: bool = True,
+) -> IncidentView:
     """Change descriptive fields in ``incident.md``, keeping the humans' comments and order."""
     from incidentctl.store.atomic import read_bytes
     from incidentctl.store.records import read_incident, validate_incident
@@ -509,8 +516,9 @@ def set_fields(ws: Workspace, ref: str, *, title: str | None = None,
             raise UsageError("an incident cannot be a duplicate of itself")
         changes["duplicate_of"] = original
     if not changes:
-        raise UsageError("nothing to change: give --title, --service, --category, --drill "
-                         "or --duplicate-of")
+        raise UsageError(
+            "nothing to change: give --title, --service, --category, --drill or --duplicate-of"
+        )
     with transaction.locked(ws.layout):
         read_incident(ws.layout, incident_id)
         path = ws.layout.incident_file(incident_id)

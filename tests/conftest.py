@@ -44,16 +44,23 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("INCIDENTCTL_NOW", T0)
     monkeypatch.delenv("INCIDENTCTL_REPO", raising=False)
-    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME",
-                 "GIT_COMMITTER_EMAIL", "VISUAL", "EDITOR"):
+    for name in (
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "VISUAL",
+        "EDITOR",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
 class Cli:
     """Runs ``incidentctl`` in-process through the real entry point, in a given folder."""
 
-    def __init__(self, cwd: Path, capsys: pytest.CaptureFixture[str],
-                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(
+        self, cwd: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         self.cwd = cwd
         self.capsys = capsys
         self.monkeypatch = monkeypatch
@@ -117,11 +124,17 @@ def incidentctl_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "incidentctl"]
 
 
-def run_installed(cwd: Path, *args: str, env: dict[str, str] | None = None,
-                  stdin: str | None = None) -> Result:
+def run_installed(
+    cwd: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> Result:
     """Run the installed ``incidentctl`` as a subprocess."""
     proc = subprocess.run(
-        [*incidentctl_command(), *args], cwd=cwd, capture_output=True, text=True,
-        env={**os.environ, **(env or {})}, input=stdin, timeout=120,
+        [*incidentctl_command(), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        input=stdin,
+        timeout=120,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)

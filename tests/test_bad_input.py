@@ -23,8 +23,15 @@ def assert_clean_failure(result: Result, code: ExitCode, *needles: str) -> None:
 
 @pytest.fixture
 def incident(cli: Cli) -> str:
-    return cli.ok("declare", "Checkout errors", "-s", "sev2", "--detected-at", "-10m",
-                  now="2026-11-30T10:00:00Z").out.strip()
+    return cli.ok(
+        "declare",
+        "Checkout errors",
+        "-s",
+        "sev2",
+        "--detected-at",
+        "-10m",
+        now="2026-11-30T10:00:00Z",
+    ).out.strip()
 
 
 @pytest.mark.parametrize(
@@ -34,34 +41,55 @@ def incident(cli: Cli) -> str:
         (("update", "../../etc/passwd", "x"), ExitCode.USAGE, ("is not valid",)),
         (("update", "--upload-pack=x", "x"), ExitCode.USAGE, ()),
         (("show", "/abs/path"), ExitCode.USAGE, ("is not valid",)),
-        (("severity", "{id}", "sev9", "--reason", "r"), ExitCode.USAGE,
-         ("unknown severity 'sev9'", "sev1, sev2, sev3, sev4, sev5")),
+        (
+            ("severity", "{id}", "sev9", "--reason", "r"),
+            ExitCode.USAGE,
+            ("unknown severity 'sev9'", "sev1, sev2, sev3, sev4, sev5"),
+        ),
         (("assign", "{id}", "pilot", "dana"), ExitCode.USAGE, ("unknown role 'pilot'",)),
         (("update", "{id}", "x", "--at", "+1h"), ExitCode.USAGE, ("in the future",)),
         (("update", "{id}", "x", "--at", "tomorrow-ish"), ExitCode.USAGE, ("invalid time",)),
-        (("update", "{id}", "x", "--at", "2026-13-45T00:00:00Z"), ExitCode.USAGE,
-         ("invalid time",)),
+        (
+            ("update", "{id}", "x", "--at", "2026-13-45T00:00:00Z"),
+            ExitCode.USAGE,
+            ("invalid time",),
+        ),
         (("ack", "{id}", "--at", "-30m"), ExitCode.USAGE, ("--backfill",)),
-        (("ack", "{id}", "--at", "-30m", "--backfill"), ExitCode.USAGE,
-         ("before it was detected",)),
+        (
+            ("ack", "{id}", "--at", "-30m", "--backfill"),
+            ExitCode.USAGE,
+            ("before it was detected",),
+        ),
         (("update", "{id}", "   "), ExitCode.USAGE, ("must not be empty",)),
         (("update", "{id}", "x", "--status", "done"), ExitCode.USAGE, ("unknown status",)),
         (("reopen", "{id}", "--reason", "r"), ExitCode.INVALID_STATE, ("is not resolved",)),
-        (("severity", "{id}", "SEV2", "--reason", "r"), ExitCode.INVALID_STATE,
-         ("already sev2",)),
-        (("update", "{id}", "token ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
-         ExitCode.REFUSED, ("github-token", "nothing was written")),
-        (("declare", "x", "-s", "sev1", "--service", "../etc"), ExitCode.USAGE,
-         ("service '../etc' is not valid",)),
-        (("declare", "x", "-s", "sev1", "--started-at", "-5m", "--detected-at", "-10m"),
-         ExitCode.USAGE, ("is after --detected-at",)),
+        (("severity", "{id}", "SEV2", "--reason", "r"), ExitCode.INVALID_STATE, ("already sev2",)),
+        (
+            ("update", "{id}", "token ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            ExitCode.REFUSED,
+            ("github-token", "nothing was written"),
+        ),
+        (
+            ("declare", "x", "-s", "sev1", "--service", "../etc"),
+            ExitCode.USAGE,
+            ("service '../etc' is not valid",),
+        ),
+        (
+            ("declare", "x", "-s", "sev1", "--started-at", "-5m", "--detected-at", "-10m"),
+            ExitCode.USAGE,
+            ("is after --detected-at",),
+        ),
         (("declare", "two\nlines", "-s", "sev1"), ExitCode.USAGE, ("single line",)),
         (("list", "--status", "closed"), ExitCode.USAGE, ("--status must be",)),
         (("declare", "x"), ExitCode.USAGE, ("Missing option",)),
     ],
 )
 def test_bad_input_changes_nothing(
-    cli: Cli, repo: Path, incident: str, args: tuple[str, ...], code: ExitCode,
+    cli: Cli,
+    repo: Path,
+    incident: str,
+    args: tuple[str, ...],
+    code: ExitCode,
     needles: tuple[str, ...],
 ) -> None:
     before, commits = tree_snapshot(repo), commit_count(repo)
@@ -79,9 +107,7 @@ def test_resolve_twice(cli: Cli, repo: Path, incident: str) -> None:
     assert tree_snapshot(repo) == before
 
 
-def test_ambiguous_prefix_lists_candidates(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_ambiguous_prefix_lists_candidates(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     ids = iter(["abc123", "abd456"])
     monkeypatch.setattr("incidentctl.lifecycle.new_incident_id", lambda: next(ids))
     cli.ok("declare", "one", "-s", "sev3")
@@ -119,44 +145,51 @@ def test_naive_timestamp_in_file_is_named(cli: Cli, repo: Path, incident: str) -
         (b"---\nid: q\n---\n", "id:"),
     ],
 )
-def test_malformed_incident_file(cli: Cli, repo: Path, incident: str, content: bytes,
-                                 needle: str) -> None:
+def test_malformed_incident_file(
+    cli: Cli, repo: Path, incident: str, content: bytes, needle: str
+) -> None:
     (repo / "incidents" / incident / "incident.md").write_bytes(content)
     result = cli("show", incident)
-    assert_clean_failure(result, ExitCode.INVALID_RECORD, f"incidents/{incident}/incident.md",
-                         needle)
+    assert_clean_failure(
+        result, ExitCode.INVALID_RECORD, f"incidents/{incident}/incident.md", needle
+    )
     listed = cli("list", "--json")
     assert listed.code == ExitCode.INVALID_RECORD
     assert listed.json() == []
     assert needle in listed.err
 
 
-def test_not_inside_records_repo(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                 ) -> None:
+def test_not_inside_records_repo(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     cli.cwd = elsewhere
-    assert_clean_failure(cli("list"), ExitCode.ENVIRONMENT, "not inside an incidentctl records",
-                         "incidentctl init")
-    assert_clean_failure(cli("--repo", str(elsewhere), "list"), ExitCode.ENVIRONMENT,
-                         "is not an incidentctl records repo")
+    assert_clean_failure(
+        cli("list"), ExitCode.ENVIRONMENT, "not inside an incidentctl records", "incidentctl init"
+    )
+    assert_clean_failure(
+        cli("--repo", str(elsewhere), "list"),
+        ExitCode.ENVIRONMENT,
+        "is not an incidentctl records repo",
+    )
 
 
-def test_git_missing(cli: Cli, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                     ) -> None:
+def test_git_missing(cli: Cli, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     before = tree_snapshot(repo)
-    assert_clean_failure(cli("declare", "x", "-s", "sev1"), ExitCode.ENVIRONMENT,
-                         "git is not installed")
+    assert_clean_failure(
+        cli("declare", "x", "-s", "sev1"), ExitCode.ENVIRONMENT, "git is not installed"
+    )
     assert tree_snapshot(repo) == before
 
 
 def test_invalid_config_is_named(cli: Cli, repo: Path) -> None:
     config = repo / ".incidentctl.yaml"
-    config.write_text(config.read_text().replace("internal_update_minutes: 30",
-                                                 "internal_update_minutes: 0"))
+    config.write_text(
+        config.read_text().replace("internal_update_minutes: 30", "internal_update_minutes: 0")
+    )
     result = cli("list")
-    assert_clean_failure(result, ExitCode.INVALID_RECORD, ".incidentctl.yaml:",
-                         "internal_update_minutes")
+    assert_clean_failure(
+        result, ExitCode.INVALID_RECORD, ".incidentctl.yaml:", "internal_update_minutes"
+    )

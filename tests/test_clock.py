@@ -40,8 +40,21 @@ def test_accepted_forms(text: str, expected: datetime) -> None:
     assert parse_when(text, zone=BERLIN, now=NOW) == expected
 
 
-@pytest.mark.parametrize("text", ["+5m", "2026-12-01T00:00:00Z", "in 5m", "yesterday", "25:00",
-                                  "2026-02-30", "", "-", "5", "1700000000"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+5m",
+        "2026-12-01T00:00:00Z",
+        "in 5m",
+        "yesterday",
+        "25:00",
+        "2026-02-30",
+        "",
+        "-",
+        "5",
+        "1700000000",
+    ],
+)
 def test_refused(text: str) -> None:
     with pytest.raises(UsageError):
         parse_when(text, zone=BERLIN, now=NOW)
@@ -54,7 +67,8 @@ def test_dst_gap_and_overlap_are_refused_with_reason() -> None:
     with pytest.raises(UsageError, match="happens twice"):
         parse_when("2026-11-01 01:30", zone=NEW_YORK, now=now)
     assert parse_when("2026-11-01T01:30-04:00", zone=NEW_YORK, now=now) == datetime(
-        2026, 11, 1, 5, 30, tzinfo=UTC)
+        2026, 11, 1, 5, 30, tzinfo=UTC
+    )
 
 
 @given(st.integers(min_value=0, max_value=10_000), st.sampled_from("smhdw"))

@@ -10,23 +10,43 @@ from conftest import Cli, commit_count, git, is_clean
 def test_scripted_incident_one_commit_per_step_and_exact_json(cli: Cli, repo: Path) -> None:
     base = commit_count(repo)
     declared = cli.ok(
-        "declare", "Checkout API returning 502s", "--severity", "SEV2", "--service", "checkout",
-        "--category", "deploy", "--started-at", "-20m", "--detected-at", "-5m",
-        "--commander", "alice", now="2026-11-30T10:00:00Z",
+        "declare",
+        "Checkout API returning 502s",
+        "--severity",
+        "SEV2",
+        "--service",
+        "checkout",
+        "--category",
+        "deploy",
+        "--started-at",
+        "-20m",
+        "--detected-at",
+        "-5m",
+        "--commander",
+        "alice",
+        now="2026-11-30T10:00:00Z",
     )
     incident = declared.out.strip()
     assert len(incident) == 6
     assert "declared sev2 incident" in declared.err
     steps = [
         (("ack", incident[:3], "--by", "bob"), "2026-11-30T10:02:00Z"),
-        (("update", incident, "Rolled back build 4512", "--status", "identified",
-          "--by", "bob"), "2026-11-30T10:05:00Z"),
-        (("update", incident, "Error rate falling", "--status", "monitoring"),
-         "2026-11-30T10:10:00Z"),
-        (("update", incident, "EU payments also failing", "--at", "2026-11-30T11:11:00+01:00"),
-         "2026-11-30T10:12:00Z"),
-        (("severity", incident, "sev1", "--reason", "EU payments failing too"),
-         "2026-11-30T10:13:00Z"),
+        (
+            ("update", incident, "Rolled back build 4512", "--status", "identified", "--by", "bob"),
+            "2026-11-30T10:05:00Z",
+        ),
+        (
+            ("update", incident, "Error rate falling", "--status", "monitoring"),
+            "2026-11-30T10:10:00Z",
+        ),
+        (
+            ("update", incident, "EU payments also failing", "--at", "2026-11-30T11:11:00+01:00"),
+            "2026-11-30T10:12:00Z",
+        ),
+        (
+            ("severity", incident, "sev1", "--reason", "EU payments failing too"),
+            "2026-11-30T10:13:00Z",
+        ),
         (("assign", incident, "Commander", "carol"), "2026-11-30T10:20:00Z"),
         (("mitigate", incident), "2026-11-30T10:40:00Z"),
         (("resolve", incident, "--root-cause-class", "config-change"), "2026-11-30T11:30:00Z"),
@@ -60,15 +80,26 @@ def test_scripted_incident_one_commit_per_step_and_exact_json(cli: Cli, repo: Pa
     assert shown["roles"] == {"commander": "carol"}
     assert shown["severity_history"] == [
         {"at": "2026-11-30T10:00:00Z", "from": None, "to": "sev2", "reason": None},
-        {"at": "2026-11-30T10:13:00Z", "from": "sev2", "to": "sev1",
-         "reason": "EU payments failing too"},
+        {
+            "at": "2026-11-30T10:13:00Z",
+            "from": "sev2",
+            "to": "sev1",
+            "reason": "EU payments failing too",
+        },
     ]
     assert [r["person"] for r in shown["role_history"]] == ["alice", "carol"]
     assert shown["role_history"][1]["previous"] == "alice"
     timeline = shown["timeline"]
     assert [e["type"] for e in timeline] == [
-        "declared", "acknowledged", "update", "update", "update", "severity", "role",
-        "mitigated", "resolved",
+        "declared",
+        "acknowledged",
+        "update",
+        "update",
+        "update",
+        "severity",
+        "role",
+        "mitigated",
+        "resolved",
     ]
     assert timeline[1]["by"] == "bob"
     assert timeline[0]["by"] == "Test Responder"
@@ -113,10 +144,12 @@ def test_reopen_clears_resolution_and_last_resolution_counts(cli: Cli) -> None:
 
 
 def test_list_filters(cli: Cli) -> None:
-    a = cli.ok("declare", "A", "-s", "sev1", "--service", "api",
-               now="2026-11-01T00:00:00Z").out.strip()
-    b = cli.ok("declare", "B", "-s", "sev3", "--service", "web",
-               now="2026-11-20T00:00:00Z").out.strip()
+    a = cli.ok(
+        "declare", "A", "-s", "sev1", "--service", "api", now="2026-11-01T00:00:00Z"
+    ).out.strip()
+    b = cli.ok(
+        "declare", "B", "-s", "sev3", "--service", "web", now="2026-11-20T00:00:00Z"
+    ).out.strip()
     cli.ok("resolve", b, now="2026-11-21T00:00:00Z")
     ids = lambda *args: [x["id"] for x in cli.ok("list", "--json", *args).json()]  # noqa: E731
     assert ids() == [b, a]
@@ -133,8 +166,9 @@ def test_wall_clock_time_uses_configured_timezone(cli: Cli, repo: Path) -> None:
     config = repo / ".incidentctl.yaml"
     config.write_text(config.read_text().replace("timezone: UTC", "timezone: Europe/Berlin"))
     git(repo, "commit", "-qam", "berlin")
-    i = cli.ok("declare", "Late night", "-s", "sev2", "--started-at", "10:30",
-               now="2026-11-30T10:00:00Z").out.strip()
+    i = cli.ok(
+        "declare", "Late night", "-s", "sev2", "--started-at", "10:30", now="2026-11-30T10:00:00Z"
+    ).out.strip()
     assert cli.ok("show", i, "--json").json()["started_at"] == "2026-11-30T09:30:00Z"
 
 
@@ -147,7 +181,7 @@ def test_set_keeps_comments_and_key_order(cli: Cli, repo: Path) -> None:
     git(repo, "commit", "-qam", "human edit")
     cli.ok("set", i, "--title", "yes", "--service", "Search")
     after = path.read_text()
-    assert "# keep me\ntitle: \"yes\"" in after
+    assert '# keep me\ntitle: "yes"' in after
     assert "drill: false  # not a drill" in after
     keys = [line.split(":")[0] for line in after.splitlines() if line and line[0].isalpha()]
     assert keys == ["id", "title", "services", "category", "drill", "created_at", "created_by"]

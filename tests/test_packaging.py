@@ -17,8 +17,17 @@ DOCS = ROOT / "docs"
 def test_installed_command_runs_lifecycle_as_subprocess(tmp_path: Path) -> None:
     repo = tmp_path / "rec"
     assert run_installed(tmp_path, "init", str(repo)).code == 0
-    declared = run_installed(repo, "declare", "Login failing", "--severity", "sev1",
-                             "--service", "auth", "--started-at", "-1h")
+    declared = run_installed(
+        repo,
+        "declare",
+        "Login failing",
+        "--severity",
+        "sev1",
+        "--service",
+        "auth",
+        "--started-at",
+        "-1h",
+    )
     assert declared.code == 0, declared.err
     incident = declared.out.strip()
     assert run_installed(repo, "update", incident, "Looking at auth logs").code == 0
@@ -31,13 +40,24 @@ def test_installed_command_runs_lifecycle_as_subprocess(tmp_path: Path) -> None:
 
 
 def test_python_dash_m_entry(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "incidentctl", "--version"], capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "incidentctl", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0 and proc.stdout.startswith("incidentctl ")
 
 
-HEAVY = ("ruamel", "rich.table", "rich.console", "jsonschema", "incidentctl.schemas",
-         "incidentctl.store.roundtrip", "incidentctl.cli.render")
+HEAVY = (
+    "ruamel",
+    "rich.table",
+    "rich.console",
+    "jsonschema",
+    "incidentctl.schemas",
+    "incidentctl.store.roundtrip",
+    "incidentctl.cli.render",
+)
 
 
 def test_lifecycle_command_imports_nothing_heavy(tmp_path: Path) -> None:
@@ -50,8 +70,9 @@ def test_lifecycle_command_imports_nothing_heavy(tmp_path: Path) -> None:
         f"code = main(['update', '{incident}', 'probe'])\n"
         "print(code, ' '.join(sorted(sys.modules)))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True,
-                          text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True, check=True
+    )
     code, modules = proc.stdout.split(" ", 1)
     assert code == "0", proc.stderr
     loaded = set(modules.split())
@@ -59,8 +80,9 @@ def test_lifecycle_command_imports_nothing_heavy(tmp_path: Path) -> None:
 
 
 def _commands() -> list[str]:
-    from incidentctl.cli.app import app
     import typer
+
+    from incidentctl.cli.app import app
 
     group = typer.main.get_command(app)
     names: list[str] = []

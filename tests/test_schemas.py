@@ -15,8 +15,11 @@ SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 
 def test_schemas_folder_is_up_to_date() -> None:
     expected = generate()
-    on_disk = {p.name: p.read_text(encoding="utf-8") for p in SCHEMAS.glob("*.schema.json")
-               if p.name in expected}
+    on_disk = {
+        p.name: p.read_text(encoding="utf-8")
+        for p in SCHEMAS.glob("*.schema.json")
+        if p.name in expected
+    }
     assert on_disk == expected, "schemas/ is stale: run 'incidentctl schema export'"
 
 
@@ -25,8 +28,17 @@ def _schema(name: str) -> dict[str, object]:
 
 
 def test_json_outputs_follow_their_schemas(cli: Cli) -> None:
-    declared = cli.ok("declare", "Slow search", "-s", "sev2", "--service", "search", "--json",
-                      "--commander", "ann").json()
+    declared = cli.ok(
+        "declare",
+        "Slow search",
+        "-s",
+        "sev2",
+        "--service",
+        "search",
+        "--json",
+        "--commander",
+        "ann",
+    ).json()
     jsonschema.validate(declared, _schema("declare"))
     incident = declared["id"]
     cli.ok("severity", incident, "sev1", "--reason", "worse")

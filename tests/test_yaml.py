@@ -11,22 +11,71 @@ from hypothesis import strategies as st
 
 from incidentctl.models.event import Update
 from incidentctl.models.incident import IncidentRecord
-from incidentctl.store.records import render_event, render_incident, validate_event, validate_incident
+from incidentctl.store.records import (
+    render_event,
+    render_incident,
+    validate_event,
+    validate_incident,
+)
 from incidentctl.yamlio.emit import dump_mapping
 from incidentctl.yamlio.frontmatter import parse
 from incidentctl.yamlio.strict import YamlProblem, load
 
-YAML11_SURPRISES = ["NO", "no", "yes", "Yes", "on", "OFF", "y", "n", "1:30", "0755", "1.10",
-                    "~", "null", "2026-01-01", "1e3", ".inf", "0x1F", "true", "-", "- x",
-                    "#hash", "a: b", "'quoted'", '"dq"', "[x]", "{a: 1}", "*alias", "&anchor",
-                    "!tag", "%directive", "@at", "`tick`", "|", ">", "---", "...", " lead",
-                    "trail ", "tab\there", "multi\nline", "\u2028sep", "caf\u00e9", "\U0001F600"]
+YAML11_SURPRISES = [
+    "NO",
+    "no",
+    "yes",
+    "Yes",
+    "on",
+    "OFF",
+    "y",
+    "n",
+    "1:30",
+    "0755",
+    "1.10",
+    "~",
+    "null",
+    "2026-01-01",
+    "1e3",
+    ".inf",
+    "0x1F",
+    "true",
+    "-",
+    "- x",
+    "#hash",
+    "a: b",
+    "'quoted'",
+    '"dq"',
+    "[x]",
+    "{a: 1}",
+    "*alias",
+    "&anchor",
+    "!tag",
+    "%directive",
+    "@at",
+    "`tick`",
+    "|",
+    ">",
+    "---",
+    "...",
+    " lead",
+    "trail ",
+    "tab\there",
+    "multi\nline",
+    "\u2028sep",
+    "caf\u00e9",
+    "\U0001f600",
+]
 
 
 @pytest.mark.parametrize("word", YAML11_SURPRISES)
 def test_text_fields_keep_what_was_written(word: str) -> None:
-    record = IncidentRecord(id="abc123", title=word if word.strip() else "x", created_at=datetime(
-        2026, 1, 1, tzinfo=UTC), created_by="a")
+    record = IncidentRecord(
+        id="abc123",
+        title=word if word.strip() else "x",
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        created_by="a",
+    )
     text = render_incident(record, "")
     again = validate_incident(parse(text.encode()), "x")
     assert again == record
@@ -35,8 +84,10 @@ def test_text_fields_keep_what_was_written(word: str) -> None:
 
 @pytest.mark.parametrize("word", ["NO", "yes", "1:30", "0755", "1.10", "~", "2026-01-01"])
 def test_plain_scalars_in_text_fields_load_as_written(word: str) -> None:
-    doc = parse(f"---\nid: abc123\ntitle: {word}\ncreated_at: '2026-01-01T00:00:00Z'\n"
-                f"created_by: {word}\n---\n".encode())
+    doc = parse(
+        f"---\nid: abc123\ntitle: {word}\ncreated_at: '2026-01-01T00:00:00Z'\n"
+        f"created_by: {word}\n---\n".encode()
+    )
     record = validate_incident(doc, "x")
     assert record.title == word and record.created_by == word
 
@@ -45,14 +96,25 @@ def test_plain_scalars_in_text_fields_load_as_written(word: str) -> None:
 def test_boolean_field_rejects_non_booleans(value: str) -> None:
     from incidentctl.errors import RecordError
 
-    doc = parse(f"---\nid: abc123\ntitle: t\ncreated_at: '2026-01-01T00:00:00Z'\n"
-                f"created_by: a\ndrill: {value}\n---\n".encode())
+    doc = parse(
+        f"---\nid: abc123\ntitle: t\ncreated_at: '2026-01-01T00:00:00Z'\n"
+        f"created_by: a\ndrill: {value}\n---\n".encode()
+    )
     with pytest.raises(RecordError, match=r"x:6: drill: expected true or false"):
         validate_incident(doc, "x")
 
 
-@pytest.mark.parametrize("value", ["2026-01-01T00:00:00", "1700000000", "infinity",
-                                   "2026-02-30T00:00:00Z", "'2026-02-30T00:00:00Z'", "now"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-01-01T00:00:00",
+        "1700000000",
+        "infinity",
+        "2026-02-30T00:00:00Z",
+        "'2026-02-30T00:00:00Z'",
+        "now",
+    ],
+)
 def test_bad_timestamps_rejected_with_field(value: str) -> None:
     from incidentctl.errors import RecordError
 
@@ -72,8 +134,15 @@ def test_billion_laughs_rejected_fast() -> None:
     assert time.perf_counter() - start < 1.0
 
 
-@pytest.mark.parametrize("doc", ["[" * 100_000, "- " * 50_000 + "x", "{a: " * 5000,
-                                 "".join(" " * (2 * i) + f"k{i}:\n" for i in range(200))])
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "[" * 100_000,
+        "- " * 50_000 + "x",
+        "{a: " * 5000,
+        "".join(" " * (2 * i) + f"k{i}:\n" for i in range(200)),
+    ],
+)
 def test_deep_nesting_rejected_without_crash(doc: str) -> None:
     with pytest.raises(YamlProblem):
         load(doc)
@@ -88,14 +157,25 @@ def test_crlf_and_body_with_dashes() -> None:
 
 hostile_text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-    min_size=1, max_size=80,
+    min_size=1,
+    max_size=80,
 ).filter(lambda s: s.strip() != "")
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.from_regex(r"[a-z_]{1,10}", fullmatch=True),
-                       st.one_of(hostile_text, st.booleans(), st.integers(), st.none(),
-                                 st.lists(hostile_text, max_size=4)), max_size=6))
+@given(
+    st.dictionaries(
+        st.from_regex(r"[a-z_]{1,10}", fullmatch=True),
+        st.one_of(
+            hostile_text,
+            st.booleans(),
+            st.integers(),
+            st.none(),
+            st.lists(hostile_text, max_size=4),
+        ),
+        max_size=6,
+    )
+)
 def test_writer_output_reads_back_identically(mapping: dict[str, object]) -> None:
     from incidentctl.yamlio.strict import to_python
 
@@ -107,24 +187,39 @@ def test_writer_output_reads_back_identically(mapping: dict[str, object]) -> Non
 def _typed(loaded: object, original: object) -> object:
     from incidentctl.yamlio.strict import to_python
 
-    if isinstance(original, str) or (isinstance(original, list)):
+    if isinstance(original, (str, list)):
         return loaded
     return to_python(loaded)
 
 
 @settings(max_examples=200, deadline=None)
-@given(title=hostile_text.filter(lambda s: "\n" not in s and "\r" not in s),
-       message=st.text(alphabet=st.characters(blacklist_categories=("Cs",),
-                                              blacklist_characters="\x00\r"), max_size=200),
-       by=hostile_text.filter(lambda s: not any(c in s for c in "\n\r\t")))
+@given(
+    title=hostile_text.filter(lambda s: "\n" not in s and "\r" not in s),
+    message=st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"),
+        max_size=200,
+    ),
+    by=hostile_text.filter(lambda s: not any(c in s for c in "\n\r\t")),
+)
 def test_records_round_trip_byte_identical(title: str, message: str, by: str) -> None:
     message = message.strip("\n")
-    record = IncidentRecord(id="abc123", title=title[:200], created_by=by[:100],
-                            created_at=datetime(2026, 1, 1, tzinfo=UTC))
+    record = IncidentRecord(
+        id="abc123",
+        title=title[:200],
+        created_by=by[:100],
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
     text = render_incident(record, "")
     assert validate_incident(parse(text.encode()), "x") == record
-    event = Update(id="0" * 26, incident="abc123", type="update", at=datetime(2026, 1, 1, tzinfo=UTC),
-                   by=by[:100], recorded_at=datetime(2026, 1, 1, tzinfo=UTC), message=message)
+    event = Update(
+        id="0" * 26,
+        incident="abc123",
+        type="update",
+        at=datetime(2026, 1, 1, tzinfo=UTC),
+        by=by[:100],
+        recorded_at=datetime(2026, 1, 1, tzinfo=UTC),
+        message=message,
+    )
     rendered = render_event(event)
     again = validate_event(parse(rendered.encode()), "x")
     assert again == event

@@ -332,9 +332,16 @@ def set_(
     """Change descriptive fields of incident.md (comments and key order are kept)."""
     from incidentctl import lifecycle
 
-    view = lifecycle.set_fields(workspace(ctx), incident, title=title, services=service,
-                                category=category, drill=drill, duplicate_of=duplicate_of,
-                                commit=not no_commit)
+    view = lifecycle.set_fields(
+        workspace(ctx),
+        incident,
+        title=title,
+        services=service,
+        category=category,
+        drill=drill,
+        duplicate_of=duplicate_of,
+        commit=not no_commit,
+    )
     note(f"{view.id}: updated")
 
 

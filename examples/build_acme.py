@@ -1,0 +1,478 @@
+"""Rebuild examples/acme: a fictional company's year of incidents, made through the library.
+
+Run from the project root: ``python examples/build_acme.py``. Ids are drawn from a seeded
+generator so the output is the same every time the format is unchanged.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from incidentctl import lifecycle
+from incidentctl.setup import init
+from incidentctl.store.layout import Layout
+from incidentctl.workspace import Workspace
+
+OUT = Path(__file__).resolve().parent / "acme"
+RNG = random.Random(2026)
+ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+PEOPLE = ["amara", "bo", "carmen", "dev", "eitan", "fatima", "gus", "hana", "ivo", "jun"]
+
+# (day of 2026, hour, title, severity, services, category, minutes: detect, ack, mitigate,
+#  resolve, root-cause class, extras)
+SCENARIOS: list[tuple] = [
+    (
+        9,
+        14,
+        "Checkout API returning 502s after deploy",
+        "sev2",
+        ["checkout"],
+        "deploy",
+        (12, 4, 25, 70),
+        "bad-deploy",
+        {},
+    ),
+    (
+        23,
+        3,
+        "Primary database failover stalled",
+        "sev1",
+        ["payments", "checkout"],
+        "database",
+        (6, 3, 48, 190),
+        "failover",
+        {"escalate": ("sev2", 10)},
+    ),
+    (
+        37,
+        10,
+        "Search latency p99 above 5s",
+        "sev3",
+        ["search"],
+        "capacity",
+        (30, 10, 95, 240),
+        "capacity",
+        {},
+    ),
+    (
+        44,
+        16,
+        "Login failures for SSO customers",
+        "sev2",
+        ["auth"],
+        "dependency",
+        (8, 5, 40, 120),
+        "third-party",
+        {},
+    ),
+    (
+        58,
+        2,
+        "Nightly export jobs failing",
+        "sev4",
+        ["exports"],
+        "batch",
+        (240, 60, None, 600),
+        "config-change",
+        {},
+    ),
+    (
+        71,
+        11,
+        "Payment webhooks delayed",
+        "sev2",
+        ["payments"],
+        "queue",
+        (15, 5, 55, 130),
+        "capacity",
+        {"deescalate": ("sev3", 60)},
+    ),
+    (
+        80,
+        9,
+        "Game day: lose an availability zone",
+        "sev2",
+        ["checkout"],
+        "drill",
+        (0, 2, 20, 45),
+        None,
+        {"drill": True},
+    ),
+    (
+        95,
+        20,
+        "Certificate expired on status API",
+        "sev3",
+        ["status-api"],
+        "certificate",
+        (45, 8, 15, 30),
+        "expiry",
+        {},
+    ),
+    (
+        102,
+        13,
+        "Checkout timeouts after config push",
+        "sev2",
+        ["checkout"],
+        "deploy",
+        (9, 3, 22, 65),
+        "config-change",
+        {},
+    ),
+    (
+        118,
+        7,
+        "Image uploads returning 500",
+        "sev3",
+        ["media"],
+        "storage",
+        (20, 12, 70, 150),
+        "disk-full",
+        {},
+    ),
+    (
+        131,
+        15,
+        "Recommendations empty for EU users",
+        "sev4",
+        ["recommendations"],
+        "data",
+        (180, 30, None, 400),
+        "bad-data",
+        {},
+    ),
+    (
+        140,
+        1,
+        "Payments double-charged a subset of orders",
+        "sev1",
+        ["payments"],
+        "data",
+        (25, 4, 60, 300),
+        "bad-deploy",
+        {},
+    ),
+    (
+        152,
+        10,
+        "Search index rebuild stuck",
+        "sev3",
+        ["search"],
+        "batch",
+        (60, 15, 120, 260),
+        "capacity",
+        {},
+    ),
+    (
+        167,
+        18,
+        "Auth token refresh storm",
+        "sev2",
+        ["auth"],
+        "capacity",
+        (5, 2, 35, 90),
+        "retry-storm",
+        {"escalate": ("sev1", 15)},
+    ),
+    (
+        175,
+        12,
+        "Mobile push notifications delayed",
+        "sev4",
+        ["notifications"],
+        "dependency",
+        (90, 40, None, 380),
+        "third-party",
+        {},
+    ),
+    (
+        189,
+        8,
+        "Checkout 502s during flash sale",
+        "sev1",
+        ["checkout"],
+        "capacity",
+        (4, 2, 30, 110),
+        "capacity",
+        {},
+    ),
+    (
+        196,
+        22,
+        "DNS resolution failures in one region",
+        "sev2",
+        ["edge"],
+        "network",
+        (11, 6, 26, 75),
+        "dns",
+        {},
+    ),
+    (
+        210,
+        14,
+        "Invoice PDFs rendering blank",
+        "sev3",
+        ["billing"],
+        "deploy",
+        (120, 20, 45, 100),
+        "bad-deploy",
+        {},
+    ),
+    (
+        224,
+        3,
+        "Message queue disk full",
+        "sev2",
+        ["queue"],
+        "storage",
+        (14, 7, 33, 95),
+        "disk-full",
+        {},
+    ),
+    (
+        233,
+        11,
+        "Status page stale after deploy",
+        "sev4",
+        ["status-api"],
+        "deploy",
+        (35, 15, None, 60),
+        "config-change",
+        {},
+    ),
+    (
+        241,
+        16,
+        "Payments provider returning errors",
+        "sev2",
+        ["payments"],
+        "dependency",
+        (7, 3, 50, 140),
+        "third-party",
+        {"reopen": 30},
+    ),
+    (
+        255,
+        9,
+        "Search results missing new products",
+        "sev3",
+        ["search"],
+        "data",
+        (200, 25, 80, 180),
+        "bad-data",
+        {},
+    ),
+    (
+        262,
+        13,
+        "Checkout slow after dependency upgrade",
+        "sev3",
+        ["checkout"],
+        "deploy",
+        (40, 10, 50, 120),
+        "bad-deploy",
+        {"deescalate": ("sev4", 45)},
+    ),
+    (
+        270,
+        5,
+        "Auth database connection exhaustion",
+        "sev1",
+        ["auth"],
+        "database",
+        (10, 3, 42, 160),
+        "capacity",
+        {},
+    ),
+    (
+        281,
+        17,
+        "CDN purge failing",
+        "sev4",
+        ["edge"],
+        "dependency",
+        (60, 30, None, 240),
+        "third-party",
+        {},
+    ),
+    (
+        290,
+        10,
+        "Game day: payments provider outage",
+        "sev2",
+        ["payments"],
+        "drill",
+        (0, 1, 15, 40),
+        None,
+        {"drill": True},
+    ),
+    (
+        298,
+        21,
+        "Webhook signing keys rotated early",
+        "sev2",
+        ["payments"],
+        "config",
+        (18, 6, 24, 70),
+        "config-change",
+        {},
+    ),
+    (
+        306,
+        8,
+        "Media storage latency spikes",
+        "sev3",
+        ["media"],
+        "storage",
+        (50, 20, 90, 200),
+        "capacity",
+        {},
+    ),
+    (
+        315,
+        12,
+        "Checkout API 502s after deploy",
+        "sev2",
+        ["checkout"],
+        "deploy",
+        (6, 2, 18, 50),
+        "bad-deploy",
+        {},
+    ),
+    (
+        322,
+        15,
+        "Notification emails duplicated",
+        "sev4",
+        ["notifications"],
+        "queue",
+        (100, 30, None, 260),
+        "retry-storm",
+        {},
+    ),
+    (
+        327,
+        9,
+        "Search cluster node loss",
+        "sev3",
+        ["search"],
+        "capacity",
+        (15, 5, None, None),
+        None,
+        {},
+    ),
+    (
+        331,
+        7,
+        "Payments latency rising",
+        "sev2",
+        ["payments"],
+        "database",
+        (10, 4, None, None),
+        None,
+        {"escalate": ("sev1", 20)},
+    ),
+]
+
+
+def _ids() -> object:
+    def new() -> str:
+        return "".join(RNG.choice(ALPHABET) for _ in range(6))
+
+    return new
+
+
+def at(day: int, hour: int, minutes: float = 0) -> datetime:
+    return datetime(2026, 1, 1, hour, tzinfo=UTC) + timedelta(days=day - 1, minutes=minutes)
+
+
+def build(target: Path) -> None:
+    lifecycle.new_incident_id = _ids()  # type: ignore[assignment]
+    init(target)
+    layout = Layout(target.resolve())
+    for day, hour, title, sev, services, category, times, cause, extra in SCENARIOS:
+        detect, ack, mitigate, resolve = times
+        start = at(day, hour)
+        detected = start + timedelta(minutes=detect)
+        people = RNG.sample(PEOPLE, 4)
+
+        def ws(minutes: float, base: datetime = detected) -> Workspace:
+            moment = base + timedelta(minutes=minutes)
+            return Workspace(layout, clock=lambda: moment)
+
+        declared = lifecycle.declare(
+            ws(1),
+            title,
+            severity=sev,
+            services=services,
+            category=None if category == "drill" else category,
+            started_at=start,
+            detected_at=detected,
+            commander=people[0],
+            drill=bool(extra.get("drill")),
+            by=people[1],
+        ).incident.id
+        lifecycle.acknowledge(ws(ack), declared, by=people[1])
+        lifecycle.assign(ws(ack + 1), declared, "operations", people[2], by=people[0])
+        lifecycle.update(
+            ws(ack + 3),
+            declared,
+            "Investigating; dashboards show the impact.",
+            status="investigating",
+            by=people[3],
+        )
+        if "escalate" in extra:
+            level, when = extra["escalate"]
+            lifecycle.change_severity(
+                ws(when), declared, level, reason="Impact is wider than first thought", by=people[0]
+            )
+        if mitigate is not None:
+            lifecycle.update(
+                ws(mitigate - 2),
+                declared,
+                "Cause identified; applying a fix.",
+                status="identified",
+                by=people[2],
+            )
+            lifecycle.mitigate(ws(mitigate), declared, by=people[2])
+        if "deescalate" in extra:
+            level, when = extra["deescalate"]
+            lifecycle.change_severity(
+                ws(when), declared, level, reason="Impact limited to a few customers", by=people[0]
+            )
+        if resolve is not None:
+            lifecycle.resolve(ws(resolve), declared, by=people[0], root_cause_class=cause)
+        if "reopen" in extra:
+            lifecycle.reopen(
+                ws(resolve + extra["reopen"]),
+                declared,
+                reason="Errors came back after the provider's fix",
+                by=people[0],
+            )
+            lifecycle.resolve(
+                ws(resolve + 3 * extra["reopen"]), declared, by=people[0], root_cause_class=cause
+            )
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "acme"
+        build(target)
+        shutil.rmtree(target / ".git")
+        if OUT.exists():
+            shutil.rmtree(OUT)
+        shutil.copytree(target, OUT)
+    subprocess.run(["git", "add", "-A", str(OUT)], check=False)
+    print(f"wrote {OUT}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
