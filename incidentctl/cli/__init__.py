@@ -21,7 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:  # Typer vendors click from 0.2x on; older releases use click itself.
         from typer._click import exceptions as click
     except ImportError:  # pragma: no cover
-        from click import exceptions as click  # type: ignore[no-redef]
+        from click import exceptions as click  # type: ignore[no-redef,import-not-found,unused-ignore]
 
     import typer
 
