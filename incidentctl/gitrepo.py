@@ -133,3 +133,30 @@ def commit(cwd: Path, paths: Sequence[str], message: str) -> None:
 def unstage_new(cwd: Path, paths: Sequence[str]) -> None:
     """Forget newly added paths in the index (used to roll back a failed commit)."""
     run(["rm", "--cached", "--quiet", "--ignore-unmatch", "--", *paths], cwd, check=False)
+
+
+def cat_blobs(cwd: Path, shas: Sequence[str]) -> list[bytes]:
+    """The contents of many blobs with one ``git cat-file --batch`` process."""
+    git = _git_binary()
+    proc = subprocess.run(
+        [git, "cat-file", "--batch"],
+        cwd=cwd,
+        input=("\n".join(shas) + "\n").encode(),
+        capture_output=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise EnvironmentProblem(f"git cat-file failed: {proc.stderr.decode(errors='replace')}")
+    out = proc.stdout
+    blobs: list[bytes] = []
+    pos = 0
+    for _ in shas:
+        newline = out.index(b"\n", pos)
+        header = out[pos:newline].split()
+        if len(header) < 3:
+            raise EnvironmentProblem(f"git cat-file: missing object {header[0].decode()}")
+        size = int(header[2])
+        start = newline + 1
+        blobs.append(out[start : start + size])
+        pos = start + size + 1
+    return blobs

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from incidentctl import gitrepo
 from incidentctl.clock import Clock, parse_when, system_clock
-from incidentctl.errors import RecordError, UsageError
+from incidentctl.errors import UsageError
 from incidentctl.ids import resolve_prefix
 from incidentctl.models.config import Config
 from incidentctl.models.views import IncidentView
@@ -20,13 +21,8 @@ from incidentctl.store.config_file import read_config
 from incidentctl.store.layout import Layout, find_root
 from incidentctl.store.records import load_incident
 
-
-@dataclass
-class LoadProblem:
-    """A record that could not be loaded during a bulk read."""
-
-    incident_id: str
-    error: RecordError
+if TYPE_CHECKING:
+    from incidentctl.store.bulk import LoadProblem, Progress
 
 
 @dataclass
@@ -115,13 +111,13 @@ class Workspace:
         """One incident's derived state and timeline."""
         return load_incident(self.layout, self.resolve_id(ref))
 
-    def incidents(self) -> tuple[list[IncidentView], list[LoadProblem]]:
-        """Every incident, with the ones that could not be loaded reported separately."""
-        views: list[IncidentView] = []
-        problems: list[LoadProblem] = []
-        for incident_id in sorted(self.layout.incident_ids()):
-            try:
-                views.append(load_incident(self.layout, incident_id))
-            except RecordError as exc:
-                problems.append(LoadProblem(incident_id, exc))
-        return views, problems
+    def incidents(
+        self, *, as_of: str | None = None, progress: Progress | None = None
+    ) -> tuple[list[IncidentView], list[LoadProblem]]:
+        """Every incident (at git revision ``as_of`` if given); broken ones reported apart."""
+        from incidentctl.store import bulk
+
+        snapshot = (
+            bulk.git_snapshot(self.layout, as_of) if as_of else bulk.disk_snapshot(self.layout)
+        )
+        return bulk.load(snapshot, progress)

@@ -57,8 +57,9 @@ def _root(
     ctx.obj = Globals(repo=repo, debug=debug)
 
 
-from incidentctl.cli import admin, lifecycle, read  # noqa: E402
+from incidentctl.cli import admin, lifecycle, read, report  # noqa: E402
 
 lifecycle.register(app)
 read.register(app)
+report.register(app)
 admin.register(app)

@@ -55,6 +55,8 @@ class Config(Record):
     services: NameList = []
     categories: NameList = []
     statuspage_title: OptText = None
+    repeat_lookback_days: Annotated[Count, Field(gt=0)] = 365
+    repeat_same_service: Flag = False
 
     @field_validator("timezone")
     @classmethod

@@ -51,6 +51,11 @@ timezone: UTC
 services: []
 categories: []
 
+# Report: an incident repeats an earlier one when their root-cause classes match within
+# this many days (and, if repeat_same_service is true, they share a service).
+repeat_lookback_days: 365
+repeat_same_service: false
+
 # Severity policy: levels from most to least severe, modelled on the public
 # PagerDuty incident response documentation. Rename levels, add levels and change
 # every number; `incidentctl lint` validates this file.

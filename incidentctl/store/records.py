@@ -37,6 +37,11 @@ def read_document(path: Path, shown: str) -> Document:
                 "is a symbolic link; records must be regular files", path=shown
             ) from None
         raise RecordError(f"cannot read: {exc.strerror}", path=shown) from None
+    return parse_bytes(raw, shown)
+
+
+def parse_bytes(raw: bytes, shown: str) -> Document:
+    """Parse record bytes (from disk or from git) or raise :class:`RecordError`."""
     try:
         return parse(raw)
     except YamlProblem as exc:
@@ -125,6 +130,32 @@ def load_incident(layout: Layout, incident_id: str) -> IncidentView:
     """One incident's derived state and timeline, reading only its own folder."""
     record, body = read_incident(layout, incident_id)
     return fold(record, read_events(layout, incident_id), body)
+
+
+RawFile = tuple[str, bytes]
+
+
+def build_incident(
+    incident_id: str, incident_file: RawFile, event_files: list[RawFile]
+) -> IncidentView:
+    """An incident from raw file contents (shown path, bytes), e.g. read from git."""
+    shown, raw = incident_file
+    doc = parse_bytes(raw, shown)
+    record = validate_incident(doc, shown)
+    if record.id != incident_id:
+        raise RecordError(
+            f"id: {record.id!r} does not match its folder {incident_id!r}",
+            path=shown,
+            line=doc.line_of(("id",)),
+        )
+    events = []
+    for event_shown, event_raw in event_files:
+        event = validate_event(parse_bytes(event_raw, event_shown), event_shown)
+        stem = event_shown.rsplit("/", 1)[-1][:-3]
+        if event.id != stem or event.incident != incident_id:
+            raise RecordError("id/incident do not match the file's place", path=event_shown, line=2)
+        events.append(event)
+    return fold(record, events, doc.body)
 
 
 def render_incident(record: IncidentRecord, summary: str) -> str:

@@ -1,0 +1,154 @@
+"""The report command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from incidentctl.cli.output import note
+
+FORMATS = ("table", "json", "csv", "markdown", "html")
+
+
+def report(
+    ctx: typer.Context,
+    quarter: Annotated[str | None, typer.Option("--quarter", "-q", help="e.g. 2026Q3.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Window start (date or time).")
+    ] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Window end, exclusive.")] = None,
+    period: Annotated[
+        str, typer.Option("--period", help="Trend buckets: week, month, quarter or year.")
+    ] = "month",
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by", help="Breakdown to show first: severity, service, category or period."
+        ),
+    ] = "severity",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, csv, markdown or html.")
+    ] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
+    compare: Annotated[
+        str | None,
+        typer.Option("--compare", help="'previous': the trend against the window before."),
+    ] = None,
+    severity_basis: Annotated[
+        str, typer.Option("--severity-basis", help="final, initial or max.")
+    ] = "final",
+    include_drills: Annotated[
+        bool, typer.Option("--include-drills", help="Count drills too.")
+    ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", metavar="REV", help="The records as they stood at a git revision."),
+    ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="Definitions and the per-incident inputs behind every figure."
+        ),
+    ] = False,
+    lookback_days: Annotated[
+        int | None, typer.Option("--lookback-days", min=1, help="Repeat-class lookback window.")
+    ] = None,
+    same_service: Annotated[
+        bool | None,
+        typer.Option("--same-service/--any-service", help="Repeats must share a service."),
+    ] = None,
+    repo: Annotated[
+        list[str] | None,
+        typer.Option("--repo", help="Records repo to include (repeat for several teams)."),
+    ] = None,
+) -> None:
+    """Quarterly figures: MTTD, MTTR, frequency, escalations, repeat classes, trend."""
+    from incidentctl.errors import ExitCode, UsageError
+    from incidentctl.formats import sections as sections_mod
+    from incidentctl.reporting import ReportRequest, run
+    from incidentctl.workspace import Workspace
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+    if by not in sections_mod.BREAKDOWNS:
+        raise UsageError(f"--by must be one of {', '.join(sections_mod.BREAKDOWNS)}")
+    roots: list[str | None] = list(repo) if repo else [ctx.obj.repo if ctx.obj else None]
+    workspaces = [Workspace.open(r) for r in roots]
+    request = ReportRequest(
+        quarter=quarter,
+        since=since,
+        until=until,
+        granularity=period,
+        severity_basis=severity_basis,
+        include_drills=include_drills,
+        compare=compare,
+        as_of=as_of,
+        lookback_days=lookback_days,
+        same_service=same_service,
+    )
+    progress = None
+    if sys.stderr.isatty():
+
+        def progress(done: int, total: int) -> None:
+            sys.stderr.write(f"\rreading incidents {done}/{total}")
+            if done == total:
+                sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+    result, problems = run(workspaces, request, progress)
+    text = _render(result, fmt, by, explain, output is None and sys.stdout.isatty())
+    if output is not None:
+        from incidentctl.store.atomic import replace, write_new
+
+        target = output.resolve()
+        (replace if target.exists() else write_new)(target, text or "")
+        note(f"wrote {output}")
+    elif text is not None:
+        sys.stdout.write(text)
+    for name, problem in problems:
+        note(f"error: {name}: {problem.error.message}")
+    if problems:
+        raise typer.Exit(int(ExitCode.INVALID_RECORD))
+
+
+def _render(result: object, fmt: str, by: str, explain: bool, terminal: bool) -> str | None:
+    from incidentctl.formats import sections as sections_mod
+    from incidentctl.models.report import Report
+
+    assert isinstance(result, Report)
+    if fmt == "json":
+        import json
+
+        return (
+            json.dumps(result.model_dump(mode="json", by_alias=True), indent=2, ensure_ascii=False)
+            + "\n"
+        )
+    if fmt == "csv":
+        from incidentctl.formats import csv_rows
+
+        return csv_rows.render(result)
+    sections = sections_mod.build(result, by, explain)
+    if fmt == "markdown":
+        from incidentctl.formats import markdown
+
+        return markdown.render(sections)
+    if fmt == "html":
+        from incidentctl.formats import html
+
+        return html.render(result, sections)
+    if terminal:
+        from incidentctl.formats import terminal as term
+
+        term.render(sections, sys.stdout)
+        return None
+    from incidentctl.formats import markdown
+
+    return markdown.render(sections)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report`` to ``app``."""
+    app.command("report", rich_help_panel="Measure")(report)

@@ -1,0 +1,1 @@
+"""Pure incident metrics: phase durations, aggregates, frequency, escalations, repeats."""

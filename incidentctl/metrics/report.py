@@ -1,0 +1,396 @@
+"""Build the report: every figure from the incidents' derived state, nothing silently dropped."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from incidentctl.metrics.periods import buckets as period_buckets
+from incidentctl.metrics.periods import label
+from incidentctl.metrics.phases import PHASES, REASONS, measure
+from incidentctl.metrics.stats import aggregate
+from incidentctl.models.report import (
+    Aggregate,
+    DataError,
+    Escalations,
+    Group,
+    IncidentCounts,
+    IncidentRow,
+    Period,
+    Repeat,
+    RepeatClass,
+    Report,
+    TimeAtSeverity,
+    Trend,
+    TrendFigure,
+)
+from incidentctl.models.views import IncidentView
+
+SEVERITY_BASES = ("final", "initial", "max")
+NO_VALUE = "(none)"
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """An incident and the records repo it came from."""
+
+    repo: str
+    incident: IncidentView
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What to compute."""
+
+    since: datetime
+    until: datetime
+    label: str
+    granularity: str = "month"
+    severity_basis: str = "final"
+    include_drills: bool = False
+    lookback_days: int = 365
+    same_service: bool = False
+    compare: Period | None = None
+    as_of: str | None = None
+
+
+def definitions() -> dict[str, str]:
+    """The definition behind every figure (also in docs/metrics.md)."""
+    out = {p.name: f"{p.start} → {p.end}: {p.meaning}" for p in PHASES}
+    out.update(
+        {
+            "aggregates": "n, mean, median, p90 (linear interpolation between closest ranks, "
+            "statistics.quantiles(method='inclusive')), min, max; in seconds",
+            "population": "incidents whose detected_at falls in [since, until), UTC; drills and "
+            "duplicates are excluded unless --include-drills",
+            "exclusions": "an incident without a value for a metric is counted by reason: drill, "
+            "duplicate, open (not resolved yet), missing (a timestamp was never "
+            "recorded), negative (timestamps out of order: a data error)",
+            "severity_basis": "final: severity at the end; initial: as declared; max: most severe "
+            "ever held",
+            "escalations": "severity changes; an upgrade moves to a more severe level",
+            "repeat_class": "an incident whose root-cause class matches an earlier incident's "
+            "within the lookback window; rate = repeats / incidents with a class",
+        }
+    )
+    return out
+
+
+def severity_of(view: IncidentView, basis: str, order: Sequence[str]) -> str:
+    """The incident's severity under ``basis``."""
+    if basis == "initial" and view.severity_history:
+        return view.severity_history[0].to
+    if basis == "max" and view.severity_history:
+        return min((c.to for c in view.severity_history), key=lambda s: _rank(s, order))
+    return view.severity
+
+
+def _rank(severity: str, order: Sequence[str]) -> int:
+    return order.index(severity) if severity in order else len(order)
+
+
+def _durations(items: Sequence[Tagged], include_drills: bool) -> dict[str, Aggregate]:
+    values: dict[str, list[float]] = {p.name: [] for p in PHASES}
+    for item in items:
+        for phase in PHASES:
+            m = measure(item.incident, phase, include_drills=include_drills)
+            if m.seconds is not None:
+                values[phase.name].append(m.seconds)
+    return {name: aggregate(vals) for name, vals in values.items()}
+
+
+def _changes(view: IncidentView, order: Sequence[str]) -> tuple[int, int, list[str]]:
+    ups = downs = 0
+    pairs = []
+    for change in view.severity_history[1:]:
+        if change.from_ is None:
+            continue
+        pairs.append(f"{change.from_}->{change.to}")
+        if _rank(change.to, order) < _rank(change.from_, order):
+            ups += 1
+        else:
+            downs += 1
+    return ups, downs, pairs
+
+
+def _group(items: Sequence[Tagged], include_drills: bool, order: Sequence[str]) -> Group:
+    escalated = sum(1 for t in items if len(t.incident.severity_history) > 1)
+    return Group(count=len(items), durations=_durations(items, include_drills), escalated=escalated)
+
+
+def _time_at_severity(items: Sequence[Tagged]) -> dict[str, TimeAtSeverity]:
+    totals: dict[str, list[float]] = defaultdict(list)
+    for item in items:
+        view = item.incident
+        if view.resolved_at is None or not view.severity_history:
+            continue
+        spent: dict[str, float] = defaultdict(float)
+        history = view.severity_history
+        for i, change in enumerate(history):
+            start = change.at
+            end = history[i + 1].at if i + 1 < len(history) else view.resolved_at
+            end = min(end, view.resolved_at)
+            if end > start:
+                spent[change.to] += (end - start).total_seconds()
+        for severity, seconds in spent.items():
+            totals[severity].append(seconds)
+    return {
+        sev: TimeAtSeverity(
+            incidents=len(vals),
+            total_s=sum(vals),
+            mean_s=round(sum(vals) / len(vals), 3) if vals else None,
+        )
+        for sev, vals in sorted(totals.items())
+    }
+
+
+def _repeats(
+    population: Sequence[Tagged], everyone: Sequence[Tagged], options: ReportOptions
+) -> RepeatClass:
+    candidates = [
+        t
+        for t in everyone
+        if t.incident.root_cause_class
+        and t.incident.detected_at
+        and not t.incident.drill
+        and not t.incident.duplicate_of
+    ]
+    with_class = [
+        t
+        for t in population
+        if t.incident.root_cause_class and not t.incident.drill and not t.incident.duplicate_of
+    ]
+    window = timedelta(days=options.lookback_days)
+    repeats: list[Repeat] = []
+    for item in with_class:
+        view = item.incident
+        assert view.detected_at is not None
+        priors = [
+            c
+            for c in candidates
+            if c.incident.root_cause_class == view.root_cause_class
+            and c.incident.detected_at is not None
+            and view.detected_at - window <= c.incident.detected_at < view.detected_at
+            and (not options.same_service or set(c.incident.services) & set(view.services))
+        ]
+        if priors:
+            priors.sort(key=lambda c: (c.incident.detected_at, c.incident.id))
+            repeats.append(
+                Repeat(
+                    id=view.id,
+                    repo=item.repo,
+                    class_=view.root_cause_class or "",
+                    prior_ids=[c.incident.id for c in priors],
+                )
+            )
+    rate = round(len(repeats) / len(with_class), 4) if with_class else None
+    return RepeatClass(
+        rate=rate,
+        with_class=len(with_class),
+        repeat_count=len(repeats),
+        lookback_days=options.lookback_days,
+        same_service=options.same_service,
+        repeats=repeats,
+    )
+
+
+def _row(item: Tagged, options: ReportOptions, order: Sequence[str]) -> IncidentRow:
+    view = item.incident
+    values: dict[str, float | None] = {}
+    excluded: dict[str, str] = {}
+    for phase in PHASES:
+        m = measure(view, phase, include_drills=options.include_drills)
+        values[f"{phase.name}_s"] = m.seconds
+        if m.reason:
+            excluded[phase.name] = m.reason
+    return IncidentRow(
+        repo=item.repo,
+        id=view.id,
+        title=view.title,
+        severity=severity_of(view, options.severity_basis, order),
+        status=view.status,
+        services=view.services,
+        category=view.category,
+        root_cause_class=view.root_cause_class,
+        drill=view.drill,
+        period=label(view.detected_at, options.granularity) if view.detected_at else None,
+        started_at=view.started_at,
+        detected_at=view.detected_at,
+        acknowledged_at=view.acknowledged_at,
+        mitigated_at=view.mitigated_at,
+        resolved_at=view.resolved_at,
+        excluded=excluded,
+        **values,
+    )
+
+
+def in_window(item: Tagged, since: datetime, until: datetime) -> bool:
+    """Whether the incident was detected in ``[since, until)``."""
+    detected = item.incident.detected_at
+    return detected is not None and since <= detected < until
+
+
+def build(
+    everyone: Sequence[Tagged],
+    order: Sequence[str],
+    options: ReportOptions,
+    now: datetime,
+    repos: Sequence[str],
+) -> Report:
+    """The whole report for ``options``' window."""
+    in_period = [t for t in everyone if in_window(t, options.since, options.until)]
+    excluded: Counter[str] = Counter()
+    population: list[Tagged] = []
+    for item in in_period:
+        if item.incident.drill and not options.include_drills:
+            excluded["drill"] += 1
+        elif item.incident.duplicate_of:
+            excluded["duplicate"] += 1
+        else:
+            population.append(item)
+    undated = sum(1 for t in everyone if t.incident.detected_at is None)
+    if undated:
+        excluded["undated"] = undated
+
+    exclusions: dict[str, dict[str, int]] = {}
+    data_errors: list[DataError] = []
+    for phase in PHASES:
+        reasons: Counter[str] = Counter()
+        for item in in_period:
+            m = measure(item.incident, phase, include_drills=options.include_drills)
+            if m.reason:
+                reasons[m.reason] += 1
+            if m.reason == "negative" and m.start and m.end:
+                data_errors.append(
+                    DataError(
+                        id=item.incident.id,
+                        repo=item.repo,
+                        metric=phase.name,
+                        message=f"{phase.end} ({m.end.isoformat()}) is before {phase.start} "
+                        f"({m.start.isoformat()})",
+                    )
+                )
+        exclusions[phase.name] = {r: reasons[r] for r in REASONS if reasons[r]}
+
+    def grouped(keys_of: Callable[[Tagged], list[str]]) -> dict[str, list[Tagged]]:
+        buckets: dict[str, list[Tagged]] = defaultdict(list)
+        for item in population:
+            for key in keys_of(item):
+                buckets[key].append(item)
+        return buckets
+
+    def finish(
+        groups: dict[str, list[Tagged]], sort_key: Callable[[str], Any] | None = None
+    ) -> dict[str, Group]:
+        return {
+            k: _group(groups[k], options.include_drills, order)
+            for k in sorted(groups, key=sort_key)
+        }
+
+    by_per = grouped(
+        lambda t: (
+            [label(t.incident.detected_at, options.granularity)] if t.incident.detected_at else []
+        )
+    )
+    for name in period_buckets(options.since, options.until, options.granularity):
+        by_per.setdefault(name, [])
+
+    ups = downs = escalated = 0
+    transitions: Counter[str] = Counter()
+    for item in population:
+        u, d, pairs = _changes(item.incident, order)
+        ups, downs = ups + u, downs + d
+        escalated += bool(pairs)
+        transitions.update(pairs)
+
+    report = Report(
+        generated_at=now,
+        as_of=options.as_of,
+        period=Period(since=options.since, until=options.until, label=options.label),
+        granularity=options.granularity,
+        severity_basis=options.severity_basis,
+        include_drills=options.include_drills,
+        repos=list(repos),
+        definitions=definitions(),
+        incidents=IncidentCounts(
+            total=len(population),
+            open=sum(1 for t in population if t.incident.status != "resolved"),
+            resolved=sum(1 for t in population if t.incident.status == "resolved"),
+            excluded=dict(sorted(excluded.items())),
+        ),
+        durations=_durations(population, options.include_drills),
+        exclusions=exclusions,
+        data_errors=data_errors,
+        by_severity=finish(
+            grouped(lambda t: [severity_of(t.incident, options.severity_basis, order)]),
+            lambda s: (_rank(s, order), s),
+        ),
+        by_service=finish(grouped(lambda t: t.incident.services or [NO_VALUE])),
+        by_category=finish(grouped(lambda t: [t.incident.category or NO_VALUE])),
+        by_period=finish(by_per),
+        escalations=Escalations(
+            incidents_escalated=escalated,
+            upgrades=ups,
+            downgrades=downs,
+            transitions=dict(sorted(transitions.items())),
+            time_at_severity=_time_at_severity(population),
+        ),
+        repeat_class=_repeats(population, everyone, options),
+        rows=[
+            _row(t, options, order)
+            for t in sorted(
+                in_period, key=lambda t: (t.incident.detected_at, t.repo, t.incident.id)
+            )
+        ],
+    )
+    if options.compare is not None:
+        report = report.model_copy(
+            update={"trend": _trend(everyone, order, options, now, repos, report)}
+        )
+    return report
+
+
+HEADLINES: dict[str, Callable[[Report], float | None]] = {
+    "incidents": lambda r: float(r.incidents.total),
+    "mttd_s": lambda r: r.durations["ttd"].mean_s,
+    "mtta_s": lambda r: r.durations["tta"].mean_s,
+    "mttr_s": lambda r: r.durations["ttr"].mean_s,
+    "ttr_median_s": lambda r: r.durations["ttr"].median_s,
+    "ttr_p90_s": lambda r: r.durations["ttr"].p90_s,
+    "escalated": lambda r: float(r.escalations.incidents_escalated),
+    "repeat_rate": lambda r: r.repeat_class.rate,
+}
+
+
+def _trend(
+    everyone: Sequence[Tagged],
+    order: Sequence[str],
+    options: ReportOptions,
+    now: datetime,
+    repos: Sequence[str],
+    current: Report,
+) -> Trend:
+    assert options.compare is not None
+    prev_opts = ReportOptions(
+        since=options.compare.since,
+        until=options.compare.until,
+        label=options.compare.label,
+        granularity=options.granularity,
+        severity_basis=options.severity_basis,
+        include_drills=options.include_drills,
+        lookback_days=options.lookback_days,
+        same_service=options.same_service,
+        compare=None,
+        as_of=options.as_of,
+    )
+    previous = build(everyone, order, prev_opts, now, repos)
+    figures: dict[str, TrendFigure] = {}
+    for name, pick in HEADLINES.items():
+        cur, prev = pick(current), pick(previous)
+        change = round(cur - prev, 4) if cur is not None and prev is not None else None
+        pct = round(100 * change / prev, 1) if change is not None and prev else None
+        figures[name] = TrendFigure(current=cur, previous=prev, change=change, change_pct=pct)
+    return Trend(previous=options.compare, figures=figures)

@@ -1,0 +1,176 @@
+"""The shape of ``report --format json`` (schemas/report.schema.json)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from incidentctl.models.base import View
+from incidentctl.models.fields import OptTimestamp, Timestamp
+
+
+class Aggregate(View):
+    """A duration aggregate in seconds; null figures when ``n`` is 0."""
+
+    n: int
+    mean_s: float | None
+    median_s: float | None
+    p90_s: float | None
+    min_s: float | None
+    max_s: float | None
+
+
+class Group(View):
+    """The incidents of one severity, service, category or period."""
+
+    count: int
+    durations: dict[str, Aggregate]
+    escalated: int = 0
+
+
+class Period(View):
+    """A half-open window ``[since, until)``."""
+
+    since: Timestamp
+    until: Timestamp
+    label: str
+
+
+class IncidentCounts(View):
+    """How many incidents the period holds and how many were left out, by reason."""
+
+    total: int = Field(
+        description="incidents detected in the period, drills excluded unless --include-drills"
+    )
+    open: int
+    resolved: int
+    excluded: dict[str, int]
+
+
+class DataError(View):
+    """A figure that could not be computed because the data contradicts itself."""
+
+    id: str
+    repo: str
+    metric: str
+    message: str
+
+
+class TimeAtSeverity(View):
+    """Time resolved incidents spent at one severity."""
+
+    incidents: int
+    total_s: float
+    mean_s: float | None
+
+
+class Escalations(View):
+    """Severity changes in the period."""
+
+    incidents_escalated: int = Field(description="incidents whose severity changed at all")
+    upgrades: int
+    downgrades: int
+    transitions: dict[str, int]
+    time_at_severity: dict[str, TimeAtSeverity]
+
+
+class Repeat(View):
+    """An incident whose root-cause class matches earlier incidents'."""
+
+    id: str
+    repo: str
+    class_: str = Field(alias="class", serialization_alias="class")
+    prior_ids: list[str]
+    prior_open_actions: int | None = None
+
+    model_config = {"populate_by_name": True, "extra": "forbid", "frozen": True}
+
+
+class RepeatClass(View):
+    """Repeat-class rate: repeats / incidents with a root-cause class."""
+
+    rate: float | None
+    with_class: int
+    repeat_count: int
+    lookback_days: int
+    same_service: bool
+    repeats: list[Repeat]
+
+
+class TrendFigure(View):
+    """A headline figure beside the previous period's."""
+
+    current: float | None
+    previous: float | None
+    change: float | None
+    change_pct: float | None
+
+
+class Trend(View):
+    """The previous window of the same length and the headline figures compared."""
+
+    previous: Period
+    figures: dict[str, TrendFigure]
+
+
+class ActionFigures(View):
+    """Action items of the period's incidents."""
+
+    total: int
+    open: int
+    done: int
+    overdue: int
+    median_time_to_close_s: float | None
+    by_severity: dict[str, dict[str, int]] = Field(default_factory=dict)
+
+
+class IncidentRow(View):
+    """One incident's inputs and phase durations (``--format csv`` and ``--explain``)."""
+
+    repo: str
+    id: str
+    title: str
+    severity: str
+    status: str
+    services: list[str]
+    category: str | None
+    root_cause_class: str | None
+    drill: bool
+    period: str | None
+    started_at: OptTimestamp
+    detected_at: OptTimestamp
+    acknowledged_at: OptTimestamp
+    mitigated_at: OptTimestamp
+    resolved_at: OptTimestamp
+    ttd_s: float | None
+    tta_s: float | None
+    ttm_s: float | None
+    ttr_s: float | None
+    impact_s: float | None
+    excluded: dict[str, str] = Field(description="metric → reason it has no value")
+
+
+class Report(View):
+    """``incidentctl report --format json``."""
+
+    generated_at: Timestamp
+    as_of: str | None = None
+    period: Period
+    granularity: str
+    severity_basis: str
+    include_drills: bool
+    repos: list[str]
+    definitions: dict[str, str]
+    incidents: IncidentCounts
+    durations: dict[str, Aggregate]
+    exclusions: dict[str, dict[str, int]]
+    data_errors: list[DataError]
+    by_severity: dict[str, Group]
+    by_service: dict[str, Group]
+    by_category: dict[str, Group]
+    by_period: dict[str, Group]
+    escalations: Escalations
+    repeat_class: RepeatClass
+    actions: ActionFigures | None = None
+    trend: Trend | None = None
+    unreadable: list[str] = Field(default_factory=list)
+    rows: list[IncidentRow]

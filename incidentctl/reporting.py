@@ -1,0 +1,128 @@
+"""The report as a library call: pick the window, load every repo once, compute."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from incidentctl.errors import UsageError
+from incidentctl.metrics import periods
+from incidentctl.metrics.report import SEVERITY_BASES, ReportOptions, Tagged, build
+from incidentctl.models.report import Period, Report
+from incidentctl.store.bulk import LoadProblem, Progress
+from incidentctl.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """A report as a person asks for it (strings as typed on the command line)."""
+
+    quarter: str | None = None
+    since: str | None = None
+    until: str | None = None
+    granularity: str = "month"
+    severity_basis: str = "final"
+    include_drills: bool = False
+    compare: str | None = None
+    as_of: str | None = None
+    lookback_days: int | None = None
+    same_service: bool | None = None
+
+
+def _moment(ws: Workspace, text: str, *, end: bool) -> datetime:
+    day = periods.parse_day_or_time(text)
+    if day is not None:
+        return day
+    return ws.when(text, allow_future=end)
+
+
+def window(ws: Workspace, request: ReportRequest) -> Period:
+    """The report's ``[since, until)`` window and its label."""
+    if request.quarter and (request.since or request.until):
+        raise UsageError("give either --quarter or --since/--until, not both")
+    if request.quarter:
+        since, until = periods.parse_quarter(request.quarter)
+        return Period(since=since, until=until, label=periods.label(since, "quarter"))
+    if request.since or request.until:
+        since = (
+            _moment(ws, request.since, end=False)
+            if request.since
+            else datetime(1970, 1, 1, tzinfo=ws.now().tzinfo)
+        )
+        until = _moment(ws, request.until, end=True) if request.until else ws.now()
+        if until <= since:
+            raise UsageError("--until must be after --since")
+        name = f"{since:%Y-%m-%d} to {until:%Y-%m-%d}"
+        return Period(since=since, until=until, label=name)
+    since, until = periods.last_full_quarter(ws.now())
+    return Period(since=since, until=until, label=periods.label(since, "quarter"))
+
+
+def previous(period: Period) -> Period:
+    """The window just before ``period``: the previous quarter, or the same length."""
+    quarter = periods.label(period.since, "quarter")
+    q_since, q_until = periods.parse_quarter(quarter)
+    if (q_since, q_until) == (period.since, period.until):
+        before = period.since - timedelta(days=1)
+        since, until = periods.parse_quarter(periods.label(before, "quarter"))
+        return Period(since=since, until=until, label=periods.label(since, "quarter"))
+    length = period.until - period.since
+    since = period.since - length
+    return Period(
+        since=since, until=period.since, label=f"{since:%Y-%m-%d} to {period.since:%Y-%m-%d}"
+    )
+
+
+def _names(workspaces: list[Workspace]) -> list[str]:
+    names: list[str] = []
+    for ws in workspaces:
+        base = ws.root.name or str(ws.root)
+        name, n = base, 2
+        while name in names:
+            name, n = f"{base}-{n}", n + 1
+        names.append(name)
+    return names
+
+
+def run(
+    workspaces: list[Workspace], request: ReportRequest, progress: Progress | None = None
+) -> tuple[Report, list[tuple[str, LoadProblem]]]:
+    """Compute the report over one or more records repos."""
+    if request.severity_basis not in SEVERITY_BASES:
+        raise UsageError(f"--severity-basis must be one of {', '.join(SEVERITY_BASES)}")
+    if request.granularity not in periods.GRANULARITIES:
+        raise UsageError(f"--period must be one of {', '.join(periods.GRANULARITIES)}")
+    if request.compare not in (None, "previous"):
+        raise UsageError("--compare accepts 'previous'")
+    main = workspaces[0]
+    period = window(main, request)
+    order: list[str] = []
+    everyone: list[Tagged] = []
+    problems: list[tuple[str, LoadProblem]] = []
+    names = _names(workspaces)
+    for name, ws in zip(names, workspaces, strict=True):
+        order += [s for s in ws.config.severity_names() if s not in order]
+        views, broken = ws.incidents(as_of=request.as_of, progress=progress)
+        everyone += [Tagged(name, v) for v in views]
+        problems += [(name, p) for p in broken]
+    config = main.config
+    options = ReportOptions(
+        since=period.since,
+        until=period.until,
+        label=period.label,
+        granularity=request.granularity,
+        severity_basis=request.severity_basis,
+        include_drills=request.include_drills,
+        lookback_days=request.lookback_days or config.repeat_lookback_days,
+        same_service=config.repeat_same_service
+        if request.same_service is None
+        else request.same_service,
+        compare=previous(period) if request.compare else None,
+        as_of=request.as_of,
+    )
+    report = build(everyone, order, options, main.now(), names)
+    if problems:
+        report = report.model_copy(
+            update={"unreadable": [f"{name}: {p.error.message}" for name, p in problems]}
+        )
+    return report, problems

@@ -1,0 +1,153 @@
+"""Read every incident at once, from the working tree or from any git revision.
+
+Each file is read and parsed exactly once. A broken incident is reported, never hides the
+others, and never stops the scan.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from incidentctl import gitrepo
+from incidentctl.errors import RecordError
+from incidentctl.ids import EVENT_ID, INCIDENT_ID
+from incidentctl.models.views import IncidentView
+from incidentctl.store.atomic import read_bytes
+from incidentctl.store.layout import Layout
+from incidentctl.store.records import RawFile, build_incident
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class IncidentFiles:
+    """The raw files of one incident."""
+
+    incident: RawFile | None = None
+    events: list[RawFile] = field(default_factory=list)
+
+
+@dataclass
+class Snapshot:
+    """All incidents' files as they stand in one place (working tree or a revision)."""
+
+    incidents: dict[str, IncidentFiles] = field(default_factory=dict)
+
+    def add(self, rel: str, raw: bytes) -> None:
+        parts = rel.split("/")
+        if len(parts) < 3 or parts[0] != "incidents" or not INCIDENT_ID.fullmatch(parts[1]):
+            return
+        entry = self.incidents.setdefault(parts[1], IncidentFiles())
+        if len(parts) == 3 and parts[2] == "incident.md":
+            entry.incident = (rel, raw)
+        elif (
+            len(parts) == 4
+            and parts[2] == "events"
+            and parts[3].endswith(".md")
+            and EVENT_ID.fullmatch(parts[3][:-3])
+        ):
+            entry.events.append((rel, raw))
+
+
+def _record_paths(layout: Layout) -> Iterator[str]:
+    try:
+        folders = os.scandir(layout.incidents)
+    except FileNotFoundError:
+        return
+    with folders:
+        for folder in folders:
+            if not INCIDENT_ID.fullmatch(folder.name) or not folder.is_dir(follow_symlinks=False):
+                continue
+            yield f"incidents/{folder.name}/incident.md"
+            try:
+                events = os.scandir(folder.path + "/events")
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            with events:
+                for event in events:
+                    if (
+                        event.name.endswith(".md")
+                        and EVENT_ID.fullmatch(event.name[:-3])
+                        and event.is_file(follow_symlinks=False)
+                    ):
+                        yield f"incidents/{folder.name}/events/{event.name}"
+
+
+def disk_snapshot(layout: Layout) -> Snapshot:
+    """Every incident file in the working tree (symlinks and temp files are skipped)."""
+    snap = Snapshot()
+    for rel in _record_paths(layout):
+        try:
+            raw = read_bytes(layout.root / rel)
+        except FileNotFoundError:
+            snap.incidents.setdefault(rel.split("/")[1], IncidentFiles())
+            continue
+        except OSError:
+            continue
+        snap.add(rel, raw)
+    return snap
+
+
+def git_snapshot(layout: Layout, rev: str) -> Snapshot:
+    """Every incident file as it stood at ``rev`` (two git processes in all)."""
+    rev = gitrepo.safe_rev(rev)
+    check = gitrepo.run(
+        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
+        layout.root,
+        check=False,
+    )
+    if check.returncode != 0:
+        from incidentctl.errors import UsageError
+
+        raise UsageError(f"unknown git revision {rev!r}")
+    commit = check.stdout.strip()
+    listing = gitrepo.run(["ls-tree", "-r", "-z", commit, "--", "incidents"], layout.root)
+    blobs: list[tuple[str, str]] = []
+    for item in listing.stdout.split("\0"):
+        if not item:
+            continue
+        meta, path = item.split("\t", 1)
+        mode, kind, sha = meta.split()
+        if kind == "blob" and mode != "120000":
+            blobs.append((path, sha))
+    snap = Snapshot()
+    if not blobs:
+        return snap
+    for (path, _), raw in zip(
+        blobs, gitrepo.cat_blobs(layout.root, [sha for _, sha in blobs]), strict=True
+    ):
+        snap.add(path, raw)
+    return snap
+
+
+@dataclass
+class LoadProblem:
+    """An incident that could not be loaded during a bulk read."""
+
+    incident_id: str
+    error: RecordError
+
+
+def load(
+    snapshot: Snapshot, progress: Progress | None = None
+) -> tuple[list[IncidentView], list[LoadProblem]]:
+    """Build every incident in ``snapshot``; broken ones are reported separately."""
+    views: list[IncidentView] = []
+    problems: list[LoadProblem] = []
+    total = len(snapshot.incidents)
+    for done, incident_id in enumerate(sorted(snapshot.incidents), start=1):
+        files = snapshot.incidents[incident_id]
+        try:
+            if files.incident is None:
+                raise RecordError(
+                    "file is missing (the folder has events but no incident.md)",
+                    path=f"incidents/{incident_id}/incident.md",
+                )
+            views.append(build_incident(incident_id, files.incident, files.events))
+        except RecordError as exc:
+            problems.append(LoadProblem(incident_id, exc))
+        if progress is not None and (done % 200 == 0 or done == total):
+            progress(done, total)
+    return views, problems
