@@ -74,7 +74,12 @@ def histogram(title: str, edges: list[tuple[str, float]], values: list[float]) -
     return stacked_bars(title, [name for name, _ in edges], {"incidents": counts})
 
 
-def lines(title: str, labels: list[str], series: dict[str, list[float | None]], fmt: object) -> str:
+def lines(
+    title: str,
+    labels: list[str],
+    series: dict[str, list[float | None]],
+    fmt: Callable[[float], str],
+) -> str:
     """One line per series over the labels; gaps where a value is missing."""
     known = [v for values in series.values() for v in values if v is not None]
     top = max([*known, 1.0])
