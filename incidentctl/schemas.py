@@ -13,6 +13,7 @@ def _adapters() -> dict[str, TypeAdapter[Any]]:
     from incidentctl.models.config import Config
     from incidentctl.models.event import Event
     from incidentctl.models.incident import IncidentRecord
+    from incidentctl.models.report import Report
     from incidentctl.models.views import DeclareResult, IncidentSummary, IncidentView
 
     return {
@@ -22,6 +23,7 @@ def _adapters() -> dict[str, TypeAdapter[Any]]:
         "show": TypeAdapter(IncidentView),
         "list": TypeAdapter(list[IncidentSummary]),
         "declare": TypeAdapter(DeclareResult),
+        "report": TypeAdapter(Report),
     }
 
 
