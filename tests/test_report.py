@@ -350,3 +350,54 @@ def test_two_repos_in_one_report(cli: Cli, repo: Path, tmp_path: Path) -> None:
     assert data["repos"] == ["records", "team-b"]
     assert sorted(r["repo"] for r in data["rows"]) == ["records", "team-b"]
     assert data["incidents"]["total"] == 2
+
+
+def test_many_cli_incidents_match_independent_computation(cli: Cli) -> None:
+    """A hundred incidents with random known timestamps, entered through the CLI."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    rng = random.Random(7)
+    base = datetime(2026, 4, 1, tzinfo=UTC)
+    expected: dict[str, list[float]] = {"ttd": [], "tta": [], "ttm": [], "ttr": [], "impact": []}
+    open_count = 0
+
+    def iso(moment: datetime) -> str:
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    for n in range(100):
+        started = base + timedelta(seconds=rng.randrange(0, 88 * 86400))
+        detected = started + timedelta(seconds=rng.randrange(0, 7200))
+        declared = detected + timedelta(seconds=rng.randrange(0, 600))
+        args = ["declare", f"incident {n}", "-s", rng.choice(["sev1", "sev2", "sev3"])]
+        if rng.random() < 0.8:
+            args += ["--started-at", iso(started)]
+            expected["ttd"].append((detected - started).total_seconds())
+        args += ["--detected-at", iso(detected)]
+        incident = cli.ok(*args, now=iso(declared)).out.strip()
+        t = declared
+        if rng.random() < 0.9:
+            t += timedelta(seconds=rng.randrange(1, 900))
+            cli.ok("ack", incident, now=iso(t))
+            expected["tta"].append((t - detected).total_seconds())
+        mitigated = None
+        if rng.random() < 0.7:
+            t += timedelta(seconds=rng.randrange(60, 10000))
+            cli.ok("mitigate", incident, now=iso(t))
+            mitigated = t
+            expected["ttm"].append((t - detected).total_seconds())
+        if rng.random() < 0.85:
+            t += timedelta(seconds=rng.randrange(60, 20000))
+            cli.ok("resolve", incident, now=iso(t))
+            expected["ttr"].append((t - detected).total_seconds())
+            if "--started-at" in args:
+                expected["impact"].append(((mitigated or t) - started).total_seconds())
+        else:
+            open_count += 1
+            if mitigated is not None and "--started-at" in args:
+                expected["impact"].append((mitigated - started).total_seconds())
+    data = report(cli, "--since", "2026-04-01", "--until", "2026-07-01")
+    assert data["incidents"]["total"] == 100 and data["incidents"]["open"] == open_count
+    for name, values in expected.items():
+        assert data["durations"][name] == agg(values), name
+    assert data["exclusions"]["ttr"] == ({"open": open_count} if open_count else {})

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from html import escape
 
 PALETTE = ("#d62728", "#ff7f0e", "#bcbd22", "#1f77b4", "#7f7f7f", "#9467bd", "#8c564b")
-W, H, PAD_L, PAD_B, PAD_T = 640, 260, 48, 44, 16
+W, H, PAD_L, PAD_B, PAD_T = 640, 260, 72, 44, 16
 
 
 def _frame(title: str, body: str, legend: list[tuple[str, str]]) -> str:
@@ -37,12 +37,12 @@ def _axis(max_value: float, fmt: Callable[[float], str]) -> str:
 def stacked_bars(title: str, labels: list[str], series: dict[str, list[int]]) -> str:
     """Counts per label, stacked by series (e.g. incidents per month by severity)."""
     totals = [sum(values[i] for values in series.values()) for i in range(len(labels))]
-    top = max([*totals, 1])
+    top = -(-max([*totals, 1]) // 4) * 4  # round up to a multiple of 4: whole-number ticks
     plot_w = W - PAD_L - 8
     step = plot_w / max(len(labels), 1)
     bar = step * 0.7
     scale = (H - PAD_B - PAD_T) / top
-    parts = [_axis(top, lambda v: f"{v:.0f}" if v == int(v) else f"{v:.1f}")]
+    parts = [_axis(top, lambda v: f"{v:.0f}")]
     legend = [(name, PALETTE[idx % len(PALETTE)]) for idx, name in enumerate(series)]
     for i, name in enumerate(labels):
         x = PAD_L + i * step + (step - bar) / 2
@@ -83,13 +83,13 @@ def lines(
     """One line per series over the labels; gaps where a value is missing."""
     known = [v for values in series.values() for v in values if v is not None]
     top = max([*known, 1.0])
-    plot_w = W - PAD_L - 24
+    plot_w = W - PAD_L - 72
     step = plot_w / max(len(labels) - 1, 1)
     scale = (H - PAD_B - PAD_T) / top
     parts = [_axis(top, fmt)]
     legend = []
     for idx, (name, values) in enumerate(series.items()):
-        color = PALETTE[(idx + 3) % len(PALETTE)]
+        color = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")[idx % 4]
         legend.append((name, color))
         points: list[str] = []
         for i, value in enumerate(values):
@@ -101,7 +101,7 @@ def lines(
                     )
                 points = []
                 continue
-            x, y = PAD_L + 12 + i * step, H - PAD_B - value * scale
+            x, y = PAD_L + 32 + i * step, H - PAD_B - value * scale
             points.append(f"{x:.1f},{y:.1f}")
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}">'
@@ -115,7 +115,7 @@ def lines(
             )
     for i, name in enumerate(labels):
         parts.append(
-            f'<text class="tick" x="{PAD_L + 12 + i * step:.1f}" y="{H - PAD_B + 16}" '
+            f'<text class="tick" x="{PAD_L + 32 + i * step:.1f}" y="{H - PAD_B + 16}" '
             f'text-anchor="middle">{escape(name)}</text>'
         )
     return _frame(title, "".join(parts), legend)

@@ -48,7 +48,7 @@ svg .grid { stroke: var(--line); stroke-width: 1; }
 """
 
 
-def _table(section: Section) -> str:
+def _table(section: Section, heading: bool = True) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in section.headers)
     body = (
         "".join(
@@ -92,7 +92,11 @@ def _charts(report: Report) -> str:
 def render(report: Report, sections: list[Section]) -> str:
     """The whole HTML document."""
     title = escape(sections[0].title)
-    body = _table(sections[0]) + _charts(report) + "".join(_table(s) for s in sections[1:])
+    body = (
+        _table(sections[0], heading=False)
+        + _charts(report)
+        + "".join(_table(s) for s in sections[1:])
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
