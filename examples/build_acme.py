@@ -421,6 +421,10 @@ def build(target: Path) -> None:
         ).incident.id
         lifecycle.acknowledge(ws(ack), declared, by=people[1])
         lifecycle.assign(ws(ack + 1), declared, "operations", people[2], by=people[0])
+        if sev in ("sev1", "sev2") or "escalate" in extra:
+            lifecycle.assign(ws(ack + 2), declared, "communications", people[3], by=people[0])
+        if sev == "sev1" or extra.get("escalate", ("",))[0] == "sev1":
+            lifecycle.assign(ws(ack + 2.5), declared, "scribe", people[1], by=people[0])
         lifecycle.update(
             ws(ack + 3),
             declared,

@@ -10,6 +10,7 @@ from pydantic import TypeAdapter
 
 
 def _adapters() -> dict[str, TypeAdapter[Any]]:
+    from incidentctl.lint.findings import LintResult
     from incidentctl.models.config import Config
     from incidentctl.models.event import Event
     from incidentctl.models.incident import IncidentRecord
@@ -24,6 +25,7 @@ def _adapters() -> dict[str, TypeAdapter[Any]]:
         "list": TypeAdapter(list[IncidentSummary]),
         "declare": TypeAdapter(DeclareResult),
         "report": TypeAdapter(Report),
+        "lint": TypeAdapter(LintResult),
     }
 
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from incidentctl import gitrepo
-from incidentctl.errors import EnvironmentProblem
+from incidentctl.errors import EnvironmentProblem, UsageError
 from incidentctl.store.atomic import write_new
 from incidentctl.store.config_file import DEFAULT_CONFIG
 from incidentctl.store.layout import CONFIG_FILE, Layout
@@ -26,8 +26,44 @@ incident under `incidents/`, one immutable file per timeline event. Run
 """
 
 
-def init(path: Path) -> list[str]:
+GITHUB_WORKFLOW = """\
+# Lint incident records on every pull request; results appear as annotations and in
+# code scanning. Written by `incidentctl init --ci github`.
+name: incident records
+on:
+  pull_request:
+  push:
+    branches: [main]
+permissions:
+  contents: read
+  security-events: write
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: pip install incidentctl
+      - name: incidentctl lint
+        run: incidentctl lint --format github
+      - name: SARIF for code scanning
+        if: always()
+        run: incidentctl lint --format sarif > incidentctl.sarif || true
+      - uses: github/codeql-action/upload-sarif@v3
+        if: always()
+        with:
+          sarif_file: incidentctl.sarif
+"""
+
+
+def init(path: Path, *, ci: str | None = None) -> list[str]:
     """Make ``path`` a records repo; returns the files it created (already committed)."""
+    if ci not in (None, "github"):
+        raise UsageError(f"--ci supports 'github', not {ci!r}")
     root = path.expanduser().resolve()
     if (root / CONFIG_FILE).exists():
         raise EnvironmentProblem(f"{root} is already an incidentctl records repo")
@@ -51,6 +87,8 @@ def init(path: Path) -> list[str]:
         files[root / ".gitattributes"] = GITATTRIBUTES
     if not (root / "README.md").exists():
         files[root / "README.md"] = README
+    if ci == "github":
+        files[root / ".github" / "workflows" / "incidentctl.yml"] = GITHUB_WORKFLOW
     for file, text in files.items():
         write_new(file, text)
     created = [layout.relative(f) for f in files]

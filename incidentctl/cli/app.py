@@ -57,9 +57,10 @@ def _root(
     ctx.obj = Globals(repo=repo, debug=debug)
 
 
-from incidentctl.cli import admin, lifecycle, read, report  # noqa: E402
+from incidentctl.cli import admin, lifecycle, lint, read, report  # noqa: E402
 
 lifecycle.register(app)
 read.register(app)
 report.register(app)
+lint.register(app)
 admin.register(app)

@@ -45,6 +45,13 @@ class RoleSpec(Record):
     not_responsible_for: TextList = []
 
 
+class LintSettings(Record):
+    """Repo-wide lint settings."""
+
+    disable: TextList = []
+    strict: Flag = False
+
+
 class Config(Record):
     """``.incidentctl.yaml``."""
 
@@ -57,6 +64,7 @@ class Config(Record):
     statuspage_title: OptText = None
     repeat_lookback_days: Annotated[Count, Field(gt=0)] = 365
     repeat_same_service: Flag = False
+    lint: LintSettings = LintSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -56,6 +56,12 @@ categories: []
 repeat_lookback_days: 365
 repeat_same_service: false
 
+# Lint: rules to disable for this repo (ids like secrets/detected, or a family like
+# chronology), and whether warnings fail the run.
+lint:
+  disable: []
+  strict: false
+
 # Severity policy: levels from most to least severe, modelled on the public
 # PagerDuty incident response documentation. Rename levels, add levels and change
 # every number; `incidentctl lint` validates this file.

@@ -15,7 +15,7 @@ from incidentctl.models.incident import IncidentRecord
 from incidentctl.models.views import IncidentView
 from incidentctl.store.atomic import read_bytes
 from incidentctl.store.layout import Layout
-from incidentctl.store.validation import problems
+from incidentctl.store.validation import Problem, problems
 from incidentctl.timeline import fold
 from incidentctl.yamlio.emit import render_record
 from incidentctl.yamlio.frontmatter import Document, parse
@@ -48,8 +48,7 @@ def parse_bytes(raw: bytes, shown: str) -> Document:
         raise RecordError(exc.message, path=shown, line=exc.line) from None
 
 
-def _first_error(exc: ValidationError, doc: Document, shown: str, tag: str | None) -> RecordError:
-    found = problems(exc, doc, tag)
+def _raise_first(found: list[Problem], shown: str) -> RecordError:
     first = found[0]
     more = ""
     if len(found) > 1:
@@ -57,29 +56,45 @@ def _first_error(exc: ValidationError, doc: Document, shown: str, tag: str | Non
     return RecordError(f"{first.field}: {first.message}{more}", path=shown, line=first.line)
 
 
-def validate_incident(doc: Document, shown: str) -> IncidentRecord:
-    """The incident record in ``doc``."""
+def check_incident(doc: Document) -> tuple[IncidentRecord | None, list[Problem]]:
+    """The incident record in ``doc``, or every validation problem."""
     try:
-        return IncidentRecord.model_validate(doc.meta)
+        return IncidentRecord.model_validate(doc.meta), []
     except ValidationError as exc:
-        raise _first_error(exc, doc, shown, None) from None
+        return None, problems(exc, doc, None)
 
 
-def validate_event(doc: Document, shown: str) -> Event:
-    """The event in ``doc``; its message is the Markdown body."""
+def check_event(doc: Document) -> tuple[Event | None, list[Problem]]:
+    """The event in ``doc`` (its message is the Markdown body), or every problem."""
     if "message" in doc.meta:
-        raise RecordError(
-            "message: belongs in the body, below the frontmatter",
-            path=shown,
-            line=doc.line_of(("message",)),
-        )
+        return None, [
+            Problem(
+                "message", "belongs in the body, below the frontmatter", doc.line_of(("message",))
+            )
+        ]
     data: dict[str, Any] = dict(doc.meta)
     data["message"] = doc.body.strip("\n")
     tag = data.get("type")
     try:
-        return EVENT_ADAPTER.validate_python(data)
+        return EVENT_ADAPTER.validate_python(data), []
     except ValidationError as exc:
-        raise _first_error(exc, doc, shown, str(tag) if tag is not None else None) from None
+        return None, problems(exc, doc, str(tag) if tag is not None else None)
+
+
+def validate_incident(doc: Document, shown: str) -> IncidentRecord:
+    """The incident record in ``doc``; raises on the first problem."""
+    record, found = check_incident(doc)
+    if record is None:
+        raise _raise_first(found, shown)
+    return record
+
+
+def validate_event(doc: Document, shown: str) -> Event:
+    """The event in ``doc``; raises on the first problem."""
+    event, found = check_event(doc)
+    if event is None:
+        raise _raise_first(found, shown)
+    return event
 
 
 def read_incident(layout: Layout, incident_id: str) -> tuple[IncidentRecord, str]:

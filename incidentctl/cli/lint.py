@@ -1,0 +1,59 @@
+"""The lint command."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from incidentctl.cli.output import workspace
+
+
+def lint(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[str] | None, typer.Argument(metavar="[PATH]...", help="Only these files or folders.")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REV",
+            help="Only what changed since REV, and what references it.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text, json, github or sarif.")
+    ] = "text",
+    rule: Annotated[
+        list[str] | None, typer.Option("--rule", help="Only this rule or family (repeatable).")
+    ] = None,
+    disable: Annotated[
+        list[str] | None, typer.Option("--disable", help="Skip this rule or family (repeatable).")
+    ] = None,
+) -> None:
+    """Check every record: schema, integrity, chronology, policy, secrets."""
+    from incidentctl.errors import ExitCode, UsageError
+    from incidentctl.lint import output, runner
+
+    if fmt not in output.FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(output.FORMATS)}")
+    ws = workspace(ctx)
+    result = runner.run(
+        ws,
+        paths=paths or [],
+        changed_since=changed_since,
+        strict=strict,
+        only=rule or [],
+        disable=disable or [],
+    )
+    sys.stdout.write(output.render(result, fmt, ws.root.as_uri() + "/"))
+    if result.summary.failed:
+        raise typer.Exit(int(ExitCode.CHECK_FAILED))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``lint`` to ``app``."""
+    app.command("lint", rich_help_panel="Check")(lint)

@@ -1,0 +1,1 @@
+"""``incidentctl lint``: every record checked; every problem with its rule, file and line."""

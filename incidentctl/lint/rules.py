@@ -1,0 +1,70 @@
+"""The lint rules: stable ids, default severity and what each checks (docs/lint.md lists them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check."""
+
+    id: str
+    severity: str
+    summary: str
+
+
+_RULES = (
+    Rule("schema/parse", "error", "the file is not well-formed frontmatter YAML"),
+    Rule("schema/invalid", "error", "a field is missing, unknown, of the wrong type or malformed"),
+    Rule("schema/config", "error", ".incidentctl.yaml is malformed or inconsistent"),
+    Rule("schema/temp-file", "warning", "a temporary file left by an interrupted write"),
+    Rule("integrity/orphan-file", "error", "a file in a records folder that is not a record"),
+    Rule("integrity/symlink", "error", "a symbolic link inside the records tree"),
+    Rule("integrity/id-mismatch", "error", "a record's id does not match its file or folder"),
+    Rule("integrity/duplicate-id", "error", "the same id is used by two records"),
+    Rule("integrity/missing-incident", "error", "events without their incident.md"),
+    Rule("integrity/declared", "error", "an incident without exactly one 'declared' event"),
+    Rule("integrity/reference", "error", "a reference to a record that does not exist"),
+    Rule(
+        "integrity/possible-duplicate",
+        "warning",
+        "two incidents on the same service detected within 30 minutes of each other",
+    ),
+    Rule(
+        "chronology/order",
+        "error",
+        "lifecycle times out of order (started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved)",
+    ),
+    Rule("chronology/future", "error", "a timestamp later than now"),
+    Rule(
+        "chronology/before-declared",
+        "error",
+        "an event before the declaration that is not marked as a backfill",
+    ),
+    Rule(
+        "chronology/concurrent-transition",
+        "warning",
+        "conflicting transitions recorded concurrently, or a change after resolution",
+    ),
+    Rule("policy/unknown-severity", "error", "a severity that the policy does not define"),
+    Rule("policy/unknown-role", "error", "a role that the config does not define"),
+    Rule("policy/required-roles", "error", "a role the severity requires was never filled"),
+    Rule(
+        "policy/commander-is-operations",
+        "warning",
+        "the commander also leads operations where the severity requires both",
+    ),
+    Rule("secrets/detected", "error", "a secret (key, token, password) in a record"),
+)
+RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
+
+
+def register(rule: Rule) -> None:
+    """Add a rule (used by record kinds that bring their own checks)."""
+    RULES[rule.id] = rule
+
+
+def matches(rule_id: str, selectors: frozenset[str]) -> bool:
+    """Whether ``rule_id`` is named by a selector: the id itself or its family (``secrets``)."""
+    return rule_id in selectors or rule_id.split("/", 1)[0] in selectors

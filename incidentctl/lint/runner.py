@@ -1,0 +1,274 @@
+"""Run every check over the records tree (or the part that changed) and collect findings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from incidentctl import gitrepo
+from incidentctl.errors import RecordError, UsageError
+from incidentctl.lint import checks
+from incidentctl.lint.collect import Collector
+from incidentctl.lint.findings import LintResult, LintSummary
+from incidentctl.lint.rules import RULES
+from incidentctl.lint.tree import RECORD_DIRS, IncidentFolder, Tree, walk
+from incidentctl.models.config import Config
+from incidentctl.models.views import IncidentView
+from incidentctl.secretscan import scan
+from incidentctl.store.config_file import read_config
+from incidentctl.store.layout import CONFIG_FILE
+from incidentctl.workspace import Workspace
+
+DUPLICATE_WINDOW_S = 30 * 60
+
+
+def _selected(ws: Workspace, paths: Sequence[str]) -> set[str]:
+    chosen: set[str] = set()
+    for given in paths:
+        target = Path(given)
+        target = (target if target.is_absolute() else Path.cwd() / target).resolve()
+        try:
+            rel = target.relative_to(ws.root).as_posix()
+        except ValueError:
+            raise UsageError(f"{given} is outside the records repo {ws.root}") from None
+        if target.is_dir():
+            prefix = "" if rel == "." else rel + "/"
+            from incidentctl.lint.tree import all_paths
+
+            chosen.update(p for p in all_paths(ws.layout) if p.startswith(prefix))
+        elif target.exists() or target.is_symlink():
+            chosen.add(rel)
+        else:
+            raise UsageError(f"{given} does not exist")
+    return chosen
+
+
+def _changed(ws: Workspace, rev: str) -> set[str] | None:
+    """Files changed since ``rev`` plus whole touched incidents; None means lint everything."""
+    rev = gitrepo.safe_rev(rev, what="--changed-since revision")
+    check = gitrepo.run(
+        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
+        ws.root,
+        check=False,
+    )
+    if check.returncode != 0:
+        raise UsageError(f"unknown git revision {rev!r}")
+    spec = ["--", *RECORD_DIRS, CONFIG_FILE]
+    diff = gitrepo.run(
+        ["diff", "--name-only", "--no-renames", "--relative", check.stdout.strip(), *spec], ws.root
+    )
+    untracked = gitrepo.run(["ls-files", "--others", "--exclude-standard", *spec], ws.root)
+    changed = {p for p in (diff.stdout + untracked.stdout).splitlines() if p}
+    if CONFIG_FILE in changed:
+        return None
+    touched = {p.split("/")[1] for p in changed if p.startswith("incidents/") and "/" in p[10:]}
+    from incidentctl.lint.tree import all_paths
+
+    everything = all_paths(ws.layout)
+    # Incidents that reference a touched one (duplicate_of) are checked too.
+    for incident_id in ws.layout.incident_ids():
+        if incident_id in touched:
+            continue
+        path = ws.layout.incident_file(incident_id)
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            continue
+        if any(t.encode() in raw for t in touched):
+            touched.add(incident_id)
+    return changed | {
+        p for p in everything if p.startswith("incidents/") and p.split("/")[1] in touched
+    }
+
+
+def run(
+    ws: Workspace,
+    *,
+    paths: Sequence[str] = (),
+    changed_since: str | None = None,
+    strict: bool = False,
+    only: Sequence[str] = (),
+    disable: Sequence[str] = (),
+) -> LintResult:
+    """Lint the repo; every problem in every file, one broken file hiding nothing."""
+    for name in (*only, *disable):
+        if name not in RULES and not any(r.startswith(name + "/") for r in RULES):
+            raise UsageError(f"unknown lint rule {name!r}; see docs/lint.md")
+    config: Config | None = None
+    disabled = set(disable)
+    out = Collector(only=frozenset(only))
+    try:
+        config = read_config(ws.layout)
+        disabled.update(config.lint.disable)
+        strict = strict or config.lint.strict
+    except RecordError as exc:
+        out.add("schema/config", CONFIG_FILE, exc.line, exc.detail)
+    out.disabled = frozenset(disabled)
+
+    scope: set[str] | None = None
+    if paths:
+        scope = _selected(ws, paths)
+    if changed_since:
+        changed = _changed(ws, changed_since)
+        if changed is not None:
+            scope = changed if scope is None else scope & changed
+    tree = walk(ws.layout, scope)
+    views = _check_tree(out, tree, config, ws)
+    if scope is None or changed_since:
+        _possible_duplicates(out, views)
+    findings = sorted(out.findings, key=lambda f: (f.path, f.line or 0, f.rule))
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    files = len(tree.strays) + sum(
+        (f.incident is not None) + len(f.events) + len(f.others) for f in tree.incidents.values()
+    )
+    return LintResult(
+        findings=findings,
+        summary=LintSummary(
+            errors=errors,
+            warnings=warnings,
+            files_checked=files,
+            failed=errors > 0 or (strict and warnings > 0),
+        ),
+    )
+
+
+def _check_tree(
+    out: Collector, tree: Tree, config: Config | None, ws: Workspace
+) -> list[IncidentView]:
+    now = ws.now()
+    for stray in tree.strays:
+        if stray.kind == "symlink":
+            out.add(
+                "integrity/symlink",
+                stray.rel,
+                None,
+                "symbolic links are not followed; records must be regular files",
+            )
+        elif stray.kind == "temp":
+            out.add(
+                "schema/temp-file",
+                stray.rel,
+                None,
+                "temporary file left by an interrupted write",
+                hint="run 'incidentctl sync', then delete it",
+            )
+        else:
+            out.add(
+                "integrity/orphan-file",
+                stray.rel,
+                None,
+                "not a record: records are incidents/<id>/incident.md, "
+                "incidents/<id>/events/<event-id>.md and incidents/<id>/postmortem.md",
+            )
+        _secrets(
+            out,
+            stray.rel,
+            stray.text if stray.text is not None else stray.raw.decode("utf-8", errors="replace"),
+        )
+    for event_id, places in tree.event_names.items():
+        if len(places) > 1:
+            for rel in places:
+                out.add(
+                    "integrity/duplicate-id",
+                    rel,
+                    None,
+                    f"event id {event_id} is also used by "
+                    f"{', '.join(p for p in places if p != rel)}",
+                )
+    views: list[IncidentView] = []
+    for incident_id in sorted(tree.incidents):
+        view = _check_incident(out, tree.incidents[incident_id], config, now, ws)
+        if view is not None:
+            views.append(view)
+    return views
+
+
+def _check_incident(
+    out: Collector, folder: IncidentFolder, config: Config | None, now: object, ws: Workspace
+) -> IncidentView | None:
+    from datetime import datetime
+
+    assert isinstance(now, datetime)
+    for file in [folder.incident, *folder.events, *folder.others]:
+        if file is not None:
+            out.texts(file.rel, file.text)
+            _secrets(out, file.rel, file.text)
+    incident_path = f"incidents/{folder.incident_id}/incident.md"
+    if folder.incident is None:
+        if ws.layout.incident_file(folder.incident_id).is_file():
+            return None  # out of scope for this run; only its events were selected
+        out.add(
+            "integrity/missing-incident",
+            incident_path,
+            None,
+            "the folder has events but no incident.md",
+        )
+    record, events = checks.schema(out, folder)
+    declared = [e for e, _ in events if e.type == "declared"]
+    if record is not None and len(declared) != 1 and len(events) == len(folder.events):
+        out.add(
+            "integrity/declared",
+            incident_path,
+            None,
+            "no 'declared' event"
+            if not declared
+            else f"{len(declared)} 'declared' events; only the first counts",
+        )
+    body = folder.incident.doc.body if folder.incident and folder.incident.doc else ""
+    view = checks.derive(record, events, body)
+    if view is None:
+        return None
+    if view.duplicate_of is not None and not ws.layout.incident_dir(view.duplicate_of).is_dir():
+        assert folder.incident is not None
+        out.add(
+            "integrity/reference",
+            incident_path,
+            folder.incident.doc.line_of(("duplicate_of",)) if folder.incident.doc else None,
+            f"duplicate_of {view.duplicate_of!r} is not an incident",
+        )
+    checks.chronology(out, view, events, now)
+    if config is not None:
+        checks.policy(out, view, events, config, incident_path)
+    if record is not None and record.created_at > now + checks.FUTURE_TOLERANCE:
+        out.add("chronology/future", incident_path, None, "created_at is in the future")
+    return view
+
+
+def _secrets(out: Collector, rel: str, text: str | None) -> None:
+    if not text or not out.enabled("secrets/detected"):
+        return
+    for hit in scan(text):
+        out.add(
+            "secrets/detected",
+            rel,
+            hit.line,
+            f"{hit.description} ({hit.rule}): {hit.excerpt}",
+            hint="remove it from the file and from git history, and rotate it",
+        )
+
+
+def _possible_duplicates(out: Collector, views: list[IncidentView]) -> None:
+    dated = sorted(
+        (v.detected_at, v.id, v)
+        for v in views
+        if v.detected_at and not v.drill and not v.duplicate_of
+    )
+    candidates = [v for _, _, v in dated]
+    for i, first in enumerate(candidates):
+        for second in candidates[i + 1 :]:
+            assert first.detected_at and second.detected_at
+            if (second.detected_at - first.detected_at).total_seconds() > DUPLICATE_WINDOW_S:
+                break
+            shared = set(first.services) & set(second.services)
+            if shared and second.duplicate_of != first.id:
+                out.add(
+                    "integrity/possible-duplicate",
+                    f"incidents/{second.id}/incident.md",
+                    None,
+                    f"looks like a duplicate of {first.id} (same service "
+                    f"{sorted(shared)[0]}, detected "
+                    f"{int((second.detected_at - first.detected_at).total_seconds() // 60)} "
+                    "min apart)",
+                    hint=f"incidentctl set {second.id} --duplicate-of {first.id}",
+                )

@@ -1,0 +1,139 @@
+"""Walk the records tree once: every file classified, read and parsed a single time."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from incidentctl.ids import EVENT_ID, INCIDENT_ID
+from incidentctl.store.atomic import read_bytes
+from incidentctl.store.layout import Layout
+from incidentctl.yamlio.frontmatter import Document, decode, parse
+from incidentctl.yamlio.strict import YamlProblem
+
+RECORD_DIRS = ("incidents", "actions", "runbooks", "alerts")
+
+
+@dataclass
+class RecordFile:
+    """One file: its bytes, its text (if decodable) and its parse result."""
+
+    rel: str
+    kind: str
+    raw: bytes = b""
+    text: str | None = None
+    doc: Document | None = None
+    problem: YamlProblem | None = None
+
+
+@dataclass
+class IncidentFolder:
+    """The files of one incident folder."""
+
+    incident_id: str
+    incident: RecordFile | None = None
+    events: list[RecordFile] = field(default_factory=list)
+    others: list[RecordFile] = field(default_factory=list)
+
+
+@dataclass
+class Tree:
+    """What the walk found."""
+
+    incidents: dict[str, IncidentFolder] = field(default_factory=dict)
+    strays: list[RecordFile] = field(default_factory=list)
+    event_names: dict[str, list[str]] = field(default_factory=dict)
+
+
+def classify(rel: str) -> str:
+    """What kind of file ``rel`` is, by its place."""
+    parts = rel.split("/")
+    name = parts[-1]
+    if name == ".gitkeep" and len(parts) == 2:
+        return "keep"
+    if name.startswith(".") and name.endswith(".tmp"):
+        return "temp"
+    if parts[0] == "incidents" and len(parts) >= 3 and INCIDENT_ID.fullmatch(parts[1]):
+        if len(parts) == 3 and name == "incident.md":
+            return "incident"
+        if len(parts) == 3 and name == "postmortem.md":
+            return "postmortem"
+        if (
+            len(parts) == 4
+            and parts[2] == "events"
+            and name.endswith(".md")
+            and EVENT_ID.fullmatch(name[:-3])
+        ):
+            return "event"
+    return "orphan"
+
+
+def load(layout: Layout, rel: str, kind: str) -> RecordFile:
+    """Read and parse one file."""
+    record = RecordFile(rel=rel, kind=kind)
+    path = layout.root / rel
+    if path.is_symlink():
+        record.kind = "symlink"
+        return record
+    try:
+        record.raw = read_bytes(path)
+    except OSError as exc:
+        record.problem = YamlProblem(f"cannot read: {exc.strerror}", None)
+        return record
+    if kind in ("orphan", "temp", "keep"):
+        return record
+    with contextlib.suppress(YamlProblem):
+        record.text = decode(record.raw)
+    try:
+        record.doc = parse(record.raw)
+    except YamlProblem as exc:
+        record.problem = exc
+    return record
+
+
+def all_paths(layout: Layout) -> list[str]:
+    """Every file under the record folders (symlinked folders are not entered)."""
+    found: list[str] = []
+    for top in RECORD_DIRS:
+        base = layout.root / top
+        if not base.is_dir():
+            continue
+        for folder, dirs, files in os.walk(base, followlinks=False):
+            rel_dir = Path(folder).relative_to(layout.root).as_posix()
+            for name in sorted(files):
+                found.append(f"{rel_dir}/{name}")
+            for name in sorted(dirs):
+                if (Path(folder) / name).is_symlink():
+                    found.append(f"{rel_dir}/{name}")
+    return found
+
+
+def walk(layout: Layout, only: Iterable[str] | None = None) -> Tree:
+    """Classify and parse the files (all, or only ``only``); event names are always listed."""
+    tree = Tree()
+    paths = all_paths(layout)
+    wanted = None if only is None else set(only)
+    for rel in paths:
+        kind = classify(rel)
+        parts = rel.split("/")
+        if kind == "event":
+            tree.event_names.setdefault(parts[3][:-3], []).append(rel)
+        if wanted is not None and rel not in wanted:
+            continue
+        if kind == "keep":
+            continue
+        record = load(layout, rel, kind)
+        if record.kind in ("incident", "event", "postmortem"):
+            folder = tree.incidents.setdefault(parts[1], IncidentFolder(parts[1]))
+            if record.kind == "incident":
+                folder.incident = record
+            elif record.kind == "event":
+                folder.events.append(record)
+            else:
+                folder.others.append(record)
+        else:
+            tree.strays.append(record)
+    return tree
