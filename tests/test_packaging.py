@@ -119,3 +119,11 @@ def test_readme_quick_start_has_two_commands() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1].strip() in ci
     assert incidentctl_command()
+
+
+def test_every_lint_rule_is_documented() -> None:
+    from incidentctl.lint.rules import RULES
+
+    text = (DOCS / "lint.md").read_text(encoding="utf-8")
+    missing = [rule for rule in RULES if f"`{rule}`" not in text]
+    assert not missing, f"docs/lint.md lacks: {missing}"

@@ -14,8 +14,9 @@ schema_app = typer.Typer(help="JSON Schemas of records and outputs.", no_args_is
 
 def init(
     path: Annotated[Path, typer.Argument(help="Folder to make a records repo.")] = Path("."),
-    ci: Annotated[str | None, typer.Option("--ci", help="Also write a CI workflow: github.")
-                  ] = None,
+    ci: Annotated[
+        str | None, typer.Option("--ci", help="Also write a CI workflow: github.")
+    ] = None,
 ) -> None:
     """Create a records repo: config, folders, .gitattributes, first commit."""
     from incidentctl.setup import init as run_init

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from incidentctl.lint.findings import Finding
 from incidentctl.lint.rules import RULES, matches
 
-MARKER = re.compile(r"incidentctl-disable:\s*([a-z0-9/_, -]+)")
+MARKER = re.compile(r"incidentctl-disable:([^\n]*)")
+RULE_NAME = re.compile(r"[a-z][a-z0-9_-]*(?:/[a-z0-9_-]*[a-z0-9])?")
 
 
 def markers(text: str | None) -> dict[int, frozenset[str]]:
@@ -19,7 +20,7 @@ def markers(text: str | None) -> dict[int, frozenset[str]]:
     for number, line in enumerate(text.split("\n"), start=1):
         match = MARKER.search(line)
         if match:
-            names = {n.strip() for n in match.group(1).split(",") if n.strip()}
+            names = set(RULE_NAME.findall(match.group(1)))
             for target in (number, number + 1):
                 found.setdefault(target, set()).update(names)
     return {k: frozenset(v) for k, v in found.items()}

@@ -95,15 +95,13 @@ def run(
         if name not in RULES and not any(r.startswith(name + "/") for r in RULES):
             raise UsageError(f"unknown lint rule {name!r}; see docs/lint.md")
     config: Config | None = None
-    disabled = set(disable)
-    out = Collector(only=frozenset(only))
+    out = Collector(only=frozenset(only), disabled=frozenset(disable))
     try:
         config = read_config(ws.layout)
-        disabled.update(config.lint.disable)
+        out.disabled = out.disabled | frozenset(config.lint.disable)
         strict = strict or config.lint.strict
     except RecordError as exc:
         out.add("schema/config", CONFIG_FILE, exc.line, exc.detail)
-    out.disabled = frozenset(disabled)
 
     scope: set[str] | None = None
     if paths:
