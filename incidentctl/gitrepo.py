@@ -33,18 +33,23 @@ def run(
     *,
     check: bool = True,
     stdin: str | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``git args`` in ``cwd``; raise :class:`EnvironmentProblem` with git's own words."""
     env = dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C")
-    proc = subprocess.run(
-        [_git_binary(), *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    try:
+        proc = subprocess.run(
+            [_git_binary(), *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(list(args), 124, "", f"timed out after {timeout}s")
     if check and proc.returncode != 0:
         detail = (proc.stderr.strip() or proc.stdout.strip()).splitlines()
         last = detail[-1] if detail else f"exit code {proc.returncode}"
@@ -160,3 +165,22 @@ def cat_blobs(cwd: Path, shas: Sequence[str]) -> list[bytes]:
         blobs.append(out[start : start + size])
         pos = start + size + 1
     return blobs
+
+
+NETWORK_TIMEOUT_S = 60.0
+
+
+def push(cwd: Path, remote: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``git push`` to ``remote`` (default: the branch's upstream); never raises."""
+    args = ["push", "--quiet"]
+    if remote is not None:
+        args += [safe_rev(remote, what="remote name")]
+    return run(args, cwd, check=False, timeout=NETWORK_TIMEOUT_S)
+
+
+def pull(cwd: Path, remote: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``git pull --no-rebase`` (event files never conflict, so a merge is always clean)."""
+    args = ["pull", "--quiet", "--no-rebase", "--no-edit"]
+    if remote is not None:
+        args += [safe_rev(remote, what="remote name")]
+    return run(args, cwd, check=False, timeout=NETWORK_TIMEOUT_S)

@@ -38,14 +38,26 @@ def schema_export(
         data_line(str(path))
 
 
-def sync(ctx: typer.Context) -> None:
-    """Commit changes an interrupted command saved but did not commit."""
-    from incidentctl.store import transaction
+def sync(
+    ctx: typer.Context,
+    pull: Annotated[bool, typer.Option("--pull", help="Merge the remote's records first.")] = False,
+    push: Annotated[bool, typer.Option("--push", help="Push local commits afterwards.")] = False,
+    remote: Annotated[
+        str | None, typer.Option("--remote", help="Remote name (default: the branch's upstream).")
+    ] = None,
+) -> None:
+    """Commit what an interrupted command saved; optionally pull and push."""
+    from incidentctl.sync import sync as run_sync
 
-    ws = workspace(ctx)
-    with transaction.locked(ws.layout):
-        pass
-    note("nothing pending; the records are committed")
+    outcome = run_sync(workspace(ctx), pull=pull, push_after=push, remote=remote)
+    if outcome.recovered:
+        note(f"committed what an interrupted command saved: {', '.join(outcome.recovered)}")
+    else:
+        note("nothing was pending; the records are committed")
+    if outcome.pulled:
+        note("pulled")
+    if outcome.pushed:
+        note("pushed")
 
 
 def register(app: typer.Typer) -> None:

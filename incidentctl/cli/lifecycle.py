@@ -30,7 +30,18 @@ BackfillOpt = Annotated[
     bool, typer.Option("--backfill", help="Allow a time before the incident was declared.")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+PushOpt = Annotated[
+    bool, typer.Option("--push", help="Push after committing (exit 7 if it cannot).")
+]
 MessageOpt = Annotated[str, typer.Option("--message", "-m", help="A note kept with the event.")]
+
+
+def _push(ctx: typer.Context, push: bool) -> None:
+    if push:
+        from incidentctl.sync import push as run_push
+
+        run_push(workspace(ctx))
+        note("pushed")
 
 
 def _report(outcome: Outcome, what: str, as_json: bool) -> None:
@@ -76,6 +87,7 @@ def declare(
     by: ByOpt = None,
     no_commit: NoCommitOpt = False,
     as_json: JsonOpt = False,
+    push: PushOpt = False,
 ) -> None:
     """Declare an incident; prints its new id."""
     from incidentctl import lifecycle
@@ -110,6 +122,7 @@ def declare(
         data_line(view.id)
     drill_note = " (drill)" if view.drill else ""
     note(f"declared {view.severity} incident {view.id}{drill_note}: {view.title}")
+    _push(ctx, push)
 
 
 def ack(
@@ -121,6 +134,7 @@ def ack(
     backfill: BackfillOpt = False,
     no_commit: NoCommitOpt = False,
     as_json: JsonOpt = False,
+    push: PushOpt = False,
 ) -> None:
     """Acknowledge: a responder has engaged (sets acknowledged_at)."""
     from incidentctl import lifecycle
@@ -135,6 +149,7 @@ def ack(
         commit=not no_commit,
     )
     _report(outcome, "acknowledged", as_json)
+    _push(ctx, push)
 
 
 def update(
@@ -150,6 +165,7 @@ def update(
     backfill: BackfillOpt = False,
     no_commit: NoCommitOpt = False,
     as_json: JsonOpt = False,
+    push: PushOpt = False,
 ) -> None:
     """Add a timeline entry, optionally changing the status."""
     from incidentctl import lifecycle
@@ -165,6 +181,7 @@ def update(
         commit=not no_commit,
     )
     _report(outcome, "update recorded", as_json)
+    _push(ctx, push)
 
 
 def severity(
@@ -177,6 +194,7 @@ def severity(
     backfill: BackfillOpt = False,
     no_commit: NoCommitOpt = False,
     as_json: JsonOpt = False,
+    push: PushOpt = False,
 ) -> None:
     """Change the severity (escalate or de-escalate), with a reason."""
     from incidentctl import lifecycle
@@ -194,6 +212,7 @@ def severity(
     history = outcome.incident.severity_history
     change = f"{history[-1].from_} -> {history[-1].to}" if history else level
     _report(outcome, f"severity {change}", as_json)
+    _push(ctx, push)
 
 
 def assign(
@@ -212,6 +231,7 @@ def assign(
     backfill: BackfillOpt = False,
     no_commit: NoCommitOpt = False,
     as_json: JsonOpt = False,
+    push: PushOpt = False,
 ) -> None:
     """Assign a role; assigning a held role again is a handoff."""
     from incidentctl import lifecycle
@@ -234,6 +254,7 @@ def assign(
         else f"{last.role}: {last.person}"
     )
     _report(outcome, what, as_json)
+    _push(ctx, push)
 
 
 def mitigate(
@@ -245,6 +266,7 @@ def mitigate(
     backfill: BackfillOpt = False,
     no_commit: NoCommitOpt = False,
     as_json: JsonOpt = False,
+    push: PushOpt = False,
 ) -> None:
     """Record that customer impact has stopped."""
     from incidentctl import lifecycle
@@ -259,6 +281,7 @@ def mitigate(
         commit=not no_commit,
     )
     _report(outcome, "mitigated", as_json)
+    _push(ctx, push)
 
 
 def resolve(
@@ -278,6 +301,7 @@ def resolve(
     backfill: BackfillOpt = False,
     no_commit: NoCommitOpt = False,
     as_json: JsonOpt = False,
+    push: PushOpt = False,
 ) -> None:
     """Resolve the incident."""
     from incidentctl import lifecycle
@@ -293,6 +317,7 @@ def resolve(
         commit=not no_commit,
     )
     _report(outcome, "resolved", as_json)
+    _push(ctx, push)
 
 
 def reopen(
@@ -303,6 +328,7 @@ def reopen(
     by: ByOpt = None,
     no_commit: NoCommitOpt = False,
     as_json: JsonOpt = False,
+    push: PushOpt = False,
 ) -> None:
     """Reopen a resolved incident."""
     from incidentctl import lifecycle
@@ -311,6 +337,7 @@ def reopen(
         workspace(ctx), incident, reason=reason, at=at, by=by, commit=not no_commit
     )
     _report(outcome, "reopened", as_json)
+    _push(ctx, push)
 
 
 def set_(

@@ -61,6 +61,8 @@ def _record_paths(layout: Layout) -> Iterator[str]:
             if not INCIDENT_ID.fullmatch(folder.name) or not folder.is_dir(follow_symlinks=False):
                 continue
             yield f"incidents/{folder.name}/incident.md"
+            if os.path.islink(folder.path + "/events"):
+                continue
             try:
                 events = os.scandir(folder.path + "/events")
             except (FileNotFoundError, NotADirectoryError):
@@ -80,6 +82,8 @@ def disk_snapshot(layout: Layout) -> Snapshot:
     snap = Snapshot()
     for rel in _record_paths(layout):
         try:
+            if os.path.islink(layout.root / rel):
+                continue
             raw = read_bytes(layout.root / rel)
         except FileNotFoundError:
             snap.incidents.setdefault(rel.split("/")[1], IncidentFiles())

@@ -43,6 +43,24 @@ class Layout:
             raise UsageError(f"invalid event id {event_id!r}")
         return self.events_dir(incident_id) / f"{event_id}.md"
 
+    def ensure_inside(self, path: Path) -> None:
+        """Refuse a path that leaves the records tree or passes through a symlink."""
+        try:
+            parts = path.relative_to(self.root).parts
+        except ValueError:
+            raise EnvironmentProblem(f"{path} is outside the records repo") from None
+        current = self.root
+        for part in parts:
+            if part in ("..", ""):
+                raise EnvironmentProblem(f"{path} is outside the records repo")
+            current = current / part
+            if current.is_symlink():
+                raise EnvironmentProblem(
+                    f"{self.relative(current)} is a symbolic link; incidentctl does not read "
+                    "or write through links",
+                    hint="replace the link with a real folder or file",
+                )
+
     def relative(self, path: Path) -> str:
         """A path as shown to people and passed to git: relative to the records root."""
         return path.relative_to(self.root).as_posix()

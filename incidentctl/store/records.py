@@ -103,6 +103,7 @@ def read_incident(layout: Layout, incident_id: str) -> tuple[IncidentRecord, str
     shown = layout.relative(path)
     if not path.parent.is_dir():
         raise NotFoundError(f"no incident {incident_id!r}")
+    layout.ensure_inside(path)
     doc = read_document(path, shown)
     record = validate_incident(doc, shown)
     if record.id != incident_id:
@@ -117,6 +118,7 @@ def read_incident(layout: Layout, incident_id: str) -> tuple[IncidentRecord, str
 def event_paths(layout: Layout, incident_id: str) -> list[Path]:
     """Every event file of an incident (temp files and stray names are not events)."""
     folder = layout.events_dir(incident_id)
+    layout.ensure_inside(folder)
     try:
         entries = os.scandir(folder)
     except FileNotFoundError:

@@ -95,6 +95,8 @@ def locked(layout: Layout) -> Iterator[None]:
 def apply(layout: Layout, change: Change, *, commit: bool = True) -> None:
     """Write ``change`` atomically and commit it (call inside :func:`locked`)."""
     rel = [layout.relative(p) for p in change.paths()]
+    for path in change.paths():
+        layout.ensure_inside(path)
     journal = _journal(layout)
     if commit:
         entry = {
