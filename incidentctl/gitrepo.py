@@ -102,7 +102,8 @@ def user_name(cwd: Path) -> str | None:
 
 
 def _with_index_retry(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    deadline = time.monotonic() + INDEX_LOCK_WAIT_S
+    wait = float(os.environ.get("INCIDENTCTL_INDEX_LOCK_WAIT", INDEX_LOCK_WAIT_S))
+    deadline = time.monotonic() + wait
     delay = 0.05
     while True:
         proc = run(args, cwd, check=False)

@@ -86,12 +86,12 @@ def clean_name(text: str, what: str, allowed: list[str] | None = None) -> str:
     if (
         not value
         or len(value) > 64
-        or not value[0].isalnum()
+        or not (value[0].isalnum() and value[-1].isalnum())
         or any(c not in _NAME_CHARS for c in value)
     ):
         raise UsageError(
             f"{what} {text!r} is not valid: use lower-case letters, digits, '.', '_' or '-' "
-            "(at most 64, starting with a letter or digit)"
+            "(at most 64, starting and ending with a letter or digit)"
         )
     if allowed and value not in allowed:
         raise UsageError(f"unknown {what} {text!r}; the config allows: {', '.join(allowed)}")

@@ -97,7 +97,7 @@ Timestamp = Annotated[datetime, BeforeValidator(_timestamp), _iso]
 OptTimestamp = Annotated[datetime | None, BeforeValidator(_optional_timestamp), _opt_iso]
 TextList = Annotated[list[Text], BeforeValidator(_string_list)]
 
-NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+NAME_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
 Name = Annotated[str, BeforeValidator(_text), Field(pattern=NAME_PATTERN)]
 NameList = Annotated[list[Name], BeforeValidator(_string_list)]
 OptName = Annotated[

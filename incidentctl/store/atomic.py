@@ -31,8 +31,16 @@ def _fsync_dir(folder: Path) -> None:
 def _describe(exc: OSError, path: Path) -> EnvironmentProblem:
     if exc.errno == errno.ENOSPC:
         return EnvironmentProblem(f"cannot write {path}: disk is full; nothing was changed")
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if exc.errno == errno.EROFS:
+        return EnvironmentProblem(
+            f"cannot write {path}: read-only file system; nothing was changed"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
         return EnvironmentProblem(f"cannot write {path}: permission denied; nothing was changed")
+    if exc.errno == errno.EFBIG:
+        return EnvironmentProblem(
+            f"cannot write {path}: file size limit reached; nothing was changed"
+        )
     return EnvironmentProblem(f"cannot write {path}: {exc.strerror}; nothing was changed")
 
 

@@ -34,6 +34,7 @@ class Snapshot:
     """All incidents' files as they stand in one place (working tree or a revision)."""
 
     incidents: dict[str, IncidentFiles] = field(default_factory=dict)
+    broken: dict[str, RecordError] = field(default_factory=dict)
 
     def add(self, rel: str, raw: bytes) -> None:
         parts = rel.split("/")
@@ -62,6 +63,7 @@ def _record_paths(layout: Layout) -> Iterator[str]:
                 continue
             yield f"incidents/{folder.name}/incident.md"
             if os.path.islink(folder.path + "/events"):
+                yield f"incidents/{folder.name}/events"
                 continue
             try:
                 events = os.scandir(folder.path + "/events")
@@ -83,6 +85,9 @@ def disk_snapshot(layout: Layout) -> Snapshot:
     for rel in _record_paths(layout):
         try:
             if os.path.islink(layout.root / rel):
+                snap.broken[rel.split("/")[1]] = RecordError(
+                    "is a symbolic link; incidentctl does not read through links", path=rel
+                )
                 continue
             raw = read_bytes(layout.root / rel)
         except FileNotFoundError:
@@ -140,10 +145,14 @@ def load(
     """Build every incident in ``snapshot``; broken ones are reported separately."""
     views: list[IncidentView] = []
     problems: list[LoadProblem] = []
+    for incident_id in snapshot.broken:
+        snapshot.incidents.setdefault(incident_id, IncidentFiles())
     total = len(snapshot.incidents)
     for done, incident_id in enumerate(sorted(snapshot.incidents), start=1):
         files = snapshot.incidents[incident_id]
         try:
+            if incident_id in snapshot.broken:
+                raise snapshot.broken[incident_id]
             if files.incident is None:
                 raise RecordError(
                     "file is missing (the folder has events but no incident.md)",

@@ -49,6 +49,18 @@ def _journal(layout: Layout) -> Path:
     return state_dir(layout) / "pending.json"
 
 
+def _remove_temp_files(folders: set[Path]) -> None:
+    """Delete temp files an interrupted write left (they are never records)."""
+    for folder in folders:
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file():
+                entry.unlink(missing_ok=True)
+
+
 def recover(layout: Layout) -> list[str]:
     """Finish what an interrupted command saved; return the paths it committed.
 
@@ -56,6 +68,7 @@ def recover(layout: Layout) -> list[str]:
     are removed again (they were never committed). Complete changes are committed.
     """
     journal = _journal(layout)
+    _remove_temp_files({journal.parent})
     if not journal.exists():
         return []
     try:
@@ -66,6 +79,7 @@ def recover(layout: Layout) -> list[str]:
     except (ValueError, KeyError, TypeError, OSError):
         journal.unlink(missing_ok=True)
         return []
+    _remove_temp_files({(layout.root / p).parent for p in [*created, *replaced]})
     present = [p for p in created if (layout.root / p).is_file()]
     if len(present) != len(created):
         for rel in present:
