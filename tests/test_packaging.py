@@ -127,3 +127,11 @@ def test_every_lint_rule_is_documented() -> None:
     text = (DOCS / "lint.md").read_text(encoding="utf-8")
     missing = [rule for rule in RULES if f"`{rule}`" not in text]
     assert not missing, f"docs/lint.md lacks: {missing}"
+
+
+def test_reliability_doc_names_real_tests() -> None:
+    text = (DOCS / "reliability.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"\b(test_[a-z0-9_]+)", text))
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
+    defined = set(re.findall(r"^def (test_[a-z0-9_]+)", sources, flags=re.M))
+    assert named and not named - defined, named - defined
