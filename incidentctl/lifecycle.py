@@ -15,13 +15,16 @@ from incidentctl.errors import InvalidStateError, RefusedError, UsageError
 from incidentctl.ids import new_event_id, new_incident_id
 from incidentctl.models.event import (
     Acknowledged,
+    CommsPosted,
     Declared,
     Event,
     Mitigated,
+    Paged,
     Reopened,
     Resolved,
     RoleAssigned,
     SeverityChanged,
+    Surface,
     Update,
     UpdateStatus,
 )
@@ -29,7 +32,14 @@ from incidentctl.models.incident import IncidentRecord
 from incidentctl.models.views import IncidentView
 from incidentctl.secretscan import scan
 from incidentctl.store import transaction
-from incidentctl.store.records import load_incident, render_event, render_incident
+from incidentctl.store.records import (
+    load_incident,
+    read_events,
+    read_incident,
+    render_event,
+    render_incident,
+)
+from incidentctl.timeline import fold
 from incidentctl.workspace import Workspace
 from incidentctl.yamlio.emit import format_timestamp
 
@@ -44,6 +54,7 @@ class Outcome:
     event_id: str
     path: str
     committed: bool
+    paged: str | None = None
 
 
 def refuse_secrets(**texts: str | None) -> None:
@@ -96,6 +107,39 @@ def clean_name(text: str, what: str, allowed: list[str] | None = None) -> str:
     if allowed and value not in allowed:
         raise UsageError(f"unknown {what} {text!r}; the config allows: {', '.join(allowed)}")
     return value
+
+
+def _page(ws: Workspace, view: IncidentView, person: str, at: datetime) -> Paged | None:
+    """Run the page hook when the incident's level pages; None when there is no hook."""
+    config = ws.config
+    if view.severity not in config.severity_names():
+        return None
+    if not config.level(view.severity).response.page or not config.hooks.page:
+        return None
+    from incidentctl import hooks
+
+    result = hooks.run(
+        list(config.hooks.page), view, cwd=ws.root, timeout=config.hooks.timeout_seconds
+    )
+    return Paged(
+        id=new_event_id(),
+        incident=view.id,
+        type="page",
+        at=at,
+        by=person,
+        recorded_at=ws.now(),
+        outcome=result.outcome,  # type: ignore[arg-type]
+        exit_code=result.exit_code,
+        severity=view.severity,
+        message=result.output.strip(),
+    )
+
+
+def _page_note(event: Paged | None) -> str | None:
+    if event is None:
+        return None
+    code = "" if event.exit_code is None else f", exit code {event.exit_code}"
+    return f"page hook {event.outcome}{code}"
 
 
 def declare(
@@ -188,6 +232,7 @@ def _append(
     message: str,
     backfill: bool,
     commit: bool,
+    page_if: Callable[[], bool] | None = None,
 ) -> Outcome:
     incident_id = ws.resolve_id(ref)
     when = ws.when(at)
@@ -216,12 +261,18 @@ def _append(
             }
         )
         path = ws.layout.event_file(incident_id, event.id)
-        change = transaction.Change(
-            message=f"incident({incident_id}): {verb}", created={path: render_event(event)}
-        )
+        created = {path: render_event(event)}
+        paged = None
+        if page_if is not None and page_if():
+            record, body = read_incident(ws.layout, incident_id)
+            events = [*read_events(ws.layout, incident_id), event]
+            paged = _page(ws, fold(record, events, body), person, now)
+            if paged is not None:
+                created[ws.layout.event_file(incident_id, paged.id)] = render_event(paged)
+        change = transaction.Change(message=f"incident({incident_id}): {verb}", created=created)
         transaction.apply(ws.layout, change, commit=commit)
         after = load_incident(ws.layout, incident_id)
-    return Outcome(after, event.id, ws.layout.relative(path), commit)
+    return Outcome(after, event.id, ws.layout.relative(path), commit, _page_note(paged))
 
 
 def _not_before(when: datetime, label: str, moment: datetime | None, what: str) -> None:
@@ -322,9 +373,14 @@ def change_severity(
     level = ws.severity(severity)
     text = clean_text(reason, "--reason")
 
+    escalating: list[bool] = []
+
     def check(view: IncidentView, when: datetime) -> None:
         if view.severity == level:
             raise InvalidStateError(f"incident {view.id} is already {level}")
+        names = ws.config.severity_names()
+        before = names.index(view.severity) if view.severity in names else len(names)
+        escalating.append(names.index(level) < before and view.status != "resolved")
 
     return _append(
         ws,
@@ -337,6 +393,7 @@ def change_severity(
         message=text,
         backfill=backfill,
         commit=commit,
+        page_if=lambda: bool(escalating and escalating[0]),
     )
 
 
@@ -489,6 +546,7 @@ def set_fields(
     category: str | None = None,
     drill: bool | None = None,
     duplicate_of: str | None = None,
+    public_title: str | None = None,
     commit: bool = True,
 ) -> IncidentView:
     """Change descriptive fields in ``incident.md``, keeping the humans' comments and order."""
@@ -510,6 +568,11 @@ def set_fields(
         changes["category"] = clean_name(category, "category", ws.config.categories)
     if drill is not None:
         changes["drill"] = drill
+    if public_title is not None:
+        changes["public_title"] = clean_text(
+            public_title, "public title", single_line=True, limit=200
+        )
+        refuse_secrets(public_title=changes["public_title"])
     if duplicate_of is not None:
         original = ws.resolve_id(duplicate_of)
         if original == incident_id:
@@ -517,7 +580,8 @@ def set_fields(
         changes["duplicate_of"] = original
     if not changes:
         raise UsageError(
-            "nothing to change: give --title, --service, --category, --drill or --duplicate-of"
+            "nothing to change: give --title, --public-title, --service, --category, --drill "
+            "or --duplicate-of"
         )
     with transaction.locked(ws.layout):
         read_incident(ws.layout, incident_id)
@@ -531,3 +595,32 @@ def set_fields(
         )
         transaction.apply(ws.layout, change, commit=commit)
         return load_incident(ws.layout, incident_id)
+
+
+def post_comms(
+    ws: Workspace,
+    ref: str,
+    surface: str,
+    text: str,
+    *,
+    at: str | datetime | None = None,
+    by: str | None = None,
+    commit: bool = True,
+) -> Outcome:
+    """Record that an update was sent on a surface, with the text sent."""
+    from incidentctl.comms import check_surface
+
+    channel = cast(Surface, check_surface(surface))
+    body = clean_text(text, "message")
+    return _append(
+        ws,
+        ref,
+        verb=f"comms {channel}",
+        build=lambda f: CommsPosted(type="comms", surface=channel, **f),
+        check=None,
+        at=at,
+        by=by,
+        message=body,
+        backfill=False,
+        commit=commit,
+    )

@@ -8,7 +8,11 @@ from pathlib import Path
 from incidentctl import gitrepo
 from incidentctl.errors import EnvironmentProblem, UsageError
 from incidentctl.store.atomic import write_new
-from incidentctl.store.config_file import DEFAULT_CONFIG
+from incidentctl.store.config_file import (
+    DEFAULT_CONFIG,
+    DEFAULT_POLICY_TESTS,
+    POLICY_TESTS_FILE,
+)
 from incidentctl.store.layout import CONFIG_FILE, Layout
 
 FOLDERS = ("incidents", "actions", "runbooks", "alerts")
@@ -80,7 +84,14 @@ def init(path: Path, *, ci: str | None = None) -> list[str]:
             "&& git config --global user.email you@example.com",
         )
     layout = Layout(root)
-    files: dict[Path, str] = {layout.config: DEFAULT_CONFIG}
+    files: dict[Path, str] = {
+        layout.config: DEFAULT_CONFIG,
+        root / POLICY_TESTS_FILE: DEFAULT_POLICY_TESTS,
+    }
+    from incidentctl.comms import DEFAULT_TEMPLATES
+
+    for surface, text in DEFAULT_TEMPLATES.items():
+        files[root / "templates" / "comms" / f"{surface}.md"] = text
     for folder in FOLDERS:
         files[root / folder / ".gitkeep"] = ""
     if not (root / ".gitattributes").exists():

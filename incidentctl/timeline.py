@@ -34,6 +34,9 @@ _DETAIL_FIELDS = (
     "started_at",
     "detected_at",
     "roles",
+    "surface",
+    "outcome",
+    "exit_code",
 )
 
 
@@ -143,6 +146,7 @@ def fold(record: IncidentRecord, events: Iterable[Event], summary: str = "") -> 
         category=record.category,
         drill=record.drill,
         duplicate_of=record.duplicate_of,
+        public_title=record.public_title,
         root_cause_class=root_cause,
         started_at=started,
         detected_at=detected,

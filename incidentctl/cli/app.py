@@ -57,10 +57,20 @@ def _root(
     ctx.obj = Globals(repo=repo, debug=debug)
 
 
-from incidentctl.cli import admin, lifecycle, lint, read, report  # noqa: E402
+from incidentctl.cli import (  # noqa: E402
+    admin,
+    board,
+    lifecycle,
+    lint,
+    read,
+    report,
+    respond,
+)
 
 lifecycle.register(app)
 read.register(app)
 report.register(app)
 lint.register(app)
+respond.register(app)
+board.register(app)
 admin.register(app)

@@ -44,6 +44,18 @@ def _push(ctx: typer.Context, push: bool) -> None:
         note("pushed")
 
 
+def _checklist(ctx: typer.Context, outcome: Outcome, *, downgrade: bool = False) -> None:
+    """The response checklist for the incident's (new) severity, on stderr."""
+    from incidentctl import routing
+
+    ws = workspace(ctx)
+    check = routing.checklist(outcome.incident, ws.config, ws.now())
+    if check is not None:
+        paged = "not again after a de-escalation" if downgrade else outcome.paged
+        for line in routing.render(check, ws.zone, paged=paged):
+            note(line)
+
+
 def _report(outcome: Outcome, what: str, as_json: bool) -> None:
     view = outcome.incident
     if as_json:
@@ -122,6 +134,7 @@ def declare(
         data_line(view.id)
     drill_note = " (drill)" if view.drill else ""
     note(f"declared {view.severity} incident {view.id}{drill_note}: {view.title}")
+    _checklist(ctx, outcome)
     _push(ctx, push)
 
 
@@ -212,6 +225,15 @@ def severity(
     history = outcome.incident.severity_history
     change = f"{history[-1].from_} -> {history[-1].to}" if history else level
     _report(outcome, f"severity {change}", as_json)
+    names = workspace(ctx).config.severity_names()
+    last = history[-1] if history else None
+    downgrade = bool(
+        last
+        and last.from_ in names
+        and last.to in names
+        and names.index(last.to) > names.index(last.from_)
+    )
+    _checklist(ctx, outcome, downgrade=downgrade)
     _push(ctx, push)
 
 
@@ -354,6 +376,10 @@ def set_(
     duplicate_of: Annotated[
         str | None, typer.Option("--duplicate-of", metavar="ID", help="Mark as a duplicate.")
     ] = None,
+    public_title: Annotated[
+        str | None,
+        typer.Option("--public-title", help="Title shown to customers (status page, comms)."),
+    ] = None,
     no_commit: NoCommitOpt = False,
 ) -> None:
     """Change descriptive fields of incident.md (comments and key order are kept)."""
@@ -367,6 +393,7 @@ def set_(
         category=category,
         drill=drill,
         duplicate_of=duplicate_of,
+        public_title=public_title,
         commit=not no_commit,
     )
     note(f"{view.id}: updated")

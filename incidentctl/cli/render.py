@@ -2,34 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
+from incidentctl.display import local
 from incidentctl.models.views import IncidentSummary, IncidentView
-
-
-def local(value: datetime | None, zone: tzinfo) -> str:
-    """A timestamp as wall-clock time in ``zone``; ``-`` when unknown."""
-    if value is None:
-        return "-"
-    shown = value.astimezone(zone)
-    return shown.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
-
-
-def duration(seconds: float | None) -> str:
-    """Seconds as ``1d 2h 03m`` / ``4m 05s``."""
-    if seconds is None:
-        return "-"
-    total = round(seconds)
-    sign = "-" if total < 0 else ""
-    total = abs(total)
-    days, rem = divmod(total, 86400)
-    hours, rem = divmod(rem, 3600)
-    minutes, secs = divmod(rem, 60)
-    if days:
-        return f"{sign}{days}d {hours}h {minutes:02d}m"
-    if hours:
-        return f"{sign}{hours}h {minutes:02d}m"
-    return f"{sign}{minutes}m {secs:02d}s"
 
 
 def show(view: IncidentView, zone: tzinfo) -> str:
@@ -71,6 +47,10 @@ def show(view: IncidentView, zone: tzinfo) -> str:
             extra = f" {entry.details.get('role')}: {entry.details.get('person')}"
         elif entry.type == "update" and entry.details.get("status"):
             extra = f" [{entry.details['status']}]"
+        elif entry.type == "comms":
+            extra = f" [{entry.details.get('surface')}]"
+        elif entry.type == "page":
+            extra = f" {entry.details.get('outcome')}"
         elif entry.type == "declared":
             extra = f" {entry.details.get('severity')}"
         backfill = " (backfill)" if entry.backfill else ""

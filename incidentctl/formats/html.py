@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from html import escape
 
+from incidentctl.display import human
 from incidentctl.formats import charts
-from incidentctl.formats.sections import Section, human
+from incidentctl.formats.sections import Section
 from incidentctl.models.report import Report
 
 TTR_BUCKETS = [

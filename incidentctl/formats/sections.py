@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from incidentctl.display import human
 from incidentctl.metrics.phases import PHASE_NAMES
 from incidentctl.models.report import Aggregate, Group, Report
 
@@ -19,23 +20,6 @@ class Section:
     rows: list[list[str]]
     note: str = ""
     key: str = field(default="")
-
-
-def human(seconds: float | None) -> str:
-    """Seconds as ``2h 05m``; ``-`` for none."""
-    if seconds is None:
-        return "-"
-    total = round(seconds)
-    days, rem = divmod(total, 86400)
-    hours, rem = divmod(rem, 3600)
-    minutes, secs = divmod(rem, 60)
-    if days:
-        return f"{days}d {hours}h {minutes:02d}m"
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    if minutes:
-        return f"{minutes}m {secs:02d}s"
-    return f"{secs}s"
 
 
 def _figure(name: str, value: float | None) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
 from incidentctl.models.base import Record
 from incidentctl.models.fields import Count, Flag, Name, NameList, OptText, Text, TextList
+from incidentctl.models.policy import Classification
 
 PositiveMinutes = Annotated[Count, Field(gt=0)]
 
@@ -20,6 +21,7 @@ class ResponsePattern(Record):
     roles_within_minutes: PositiveMinutes = 15
     internal_update_minutes: PositiveMinutes | None = None
     customer_update_minutes: PositiveMinutes | None = None
+    executive_update_minutes: PositiveMinutes | None = None
     surfaces: NameList = ["internal"]
     postmortem_required: Flag = False
     review_window_days: Annotated[Count, Field(gt=0)] | None = None
@@ -45,6 +47,13 @@ class RoleSpec(Record):
     not_responsible_for: TextList = []
 
 
+class Hooks(Record):
+    """Commands run with the incident as JSON on stdin (never through a shell)."""
+
+    page: list[Text] = []
+    timeout_seconds: Annotated[Count, Field(gt=0)] = 30
+
+
 class LintSettings(Record):
     """Repo-wide lint settings."""
 
@@ -65,6 +74,8 @@ class Config(Record):
     repeat_lookback_days: Annotated[Count, Field(gt=0)] = 365
     repeat_same_service: Flag = False
     lint: LintSettings = LintSettings()
+    classification: Classification = Classification()
+    hooks: Hooks = Hooks()
 
     @field_validator("timezone")
     @classmethod
@@ -79,28 +90,56 @@ class Config(Record):
             ) from None
         return value
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Config:
+    def consistency(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Cross-field problems, each with the path of the value at fault."""
+        found: list[tuple[tuple[str | int, ...], str]] = []
         if not self.severities:
-            raise ValueError("at least one severity level is required")
+            found.append((("severities",), "at least one severity level is required"))
         seen: set[str] = set()
-        for level in self.severities:
+        for i, level in enumerate(self.severities):
             if level.name in seen:
-                raise ValueError(f"severity {level.name!r} is defined twice")
+                found.append(
+                    (("severities", i, "name"), f"severity {level.name!r} is defined twice")
+                )
             seen.add(level.name)
         roles: set[str] = set()
-        for role in self.roles:
+        for i, role in enumerate(self.roles):
             if role.name in roles:
-                raise ValueError(f"role {role.name!r} is defined twice")
+                found.append((("roles", i, "name"), f"role {role.name!r} is defined twice"))
             roles.add(role.name)
-        for level in self.severities:
-            for name in level.response.required_roles:
+        for i, level in enumerate(self.severities):
+            for j, name in enumerate(level.response.required_roles):
                 if name not in roles:
-                    raise ValueError(
-                        f"severity {level.name!r} requires unknown role {name!r} "
-                        f"(roles: {', '.join(sorted(roles))})"
+                    found.append(
+                        (
+                            ("severities", i, "response", "required_roles", j),
+                            f"severity {level.name!r} requires unknown role {name!r} "
+                            f"(roles: {', '.join(sorted(roles))})",
+                        )
                     )
-        return self
+        questions = {q.id: q for q in self.classification.questions}
+        for i, rule in enumerate(self.classification.rules):
+            if rule.severity not in seen:
+                found.append(
+                    (
+                        ("classification", "rules", i, "severity"),
+                        f"unknown severity {rule.severity!r}",
+                    )
+                )
+            for key, condition in rule.when.items():
+                question = questions.get(key)
+                if question is None:
+                    found.append(
+                        (("classification", "rules", i, "when", key), f"unknown question {key!r}")
+                    )
+                    continue
+                try:
+                    from incidentctl.policy import parse_condition
+
+                    parse_condition(question.kind, condition)
+                except ValueError as exc:
+                    found.append((("classification", "rules", i, "when", key), str(exc)))
+        return found
 
     def severity_names(self) -> list[str]:
         """Level names, most severe first."""

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from incidentctl.models.base import Record
-from incidentctl.models.fields import Body, Flag, Name, OptName, OptTimestamp, Timestamp
+from incidentctl.models.fields import Body, Count, Flag, Name, OptName, OptTimestamp, Timestamp
 from incidentctl.models.incident import IncidentId, PersonName
 
 EVENT_ID_PATTERN = r"^[0-9a-hjkmnp-tv-z]{26}$"
@@ -83,6 +83,26 @@ class Resolved(EventBase):
     root_cause_class: OptName = None
 
 
+SURFACES = ("internal", "customer", "executive")
+Surface = Literal["internal", "customer", "executive"]
+
+
+class CommsPosted(EventBase):
+    """An update was sent on a communications surface; the body is the text sent."""
+
+    type: Literal["comms"]
+    surface: Surface
+
+
+class Paged(EventBase):
+    """The page hook ran (or could not); the body is the tail of its output."""
+
+    type: Literal["page"]
+    outcome: Literal["sent", "failed", "timeout", "not-configured"]
+    exit_code: Count | None = None
+    severity: Name
+
+
 class Reopened(EventBase):
     """A resolved incident is active again; the message is the reason."""
 
@@ -97,10 +117,14 @@ Event = Annotated[
     | RoleAssigned
     | Mitigated
     | Resolved
-    | Reopened,
+    | Reopened
+    | CommsPosted
+    | Paged,
     Field(discriminator="type"),
 ]
 EVENT_TYPES = (
+    "comms",
+    "page",
     "declared",
     "acknowledged",
     "update",

@@ -25,3 +25,4 @@ class IncidentRecord(Record):
     created_at: Timestamp
     created_by: PersonName
     duplicate_of: OptText = None
+    public_title: Annotated[OptText, Field(max_length=200)] = None

@@ -53,6 +53,7 @@ class IncidentSummary(View):
     category: str | None
     drill: bool
     duplicate_of: str | None = None
+    public_title: str | None = None
     root_cause_class: str | None
     started_at: OptTimestamp
     detected_at: OptTimestamp

@@ -6,6 +6,7 @@ from pydantic import ValidationError
 
 from incidentctl.errors import RecordError
 from incidentctl.models.config import Config
+from incidentctl.models.policy import PolicyTests
 from incidentctl.store.atomic import read_bytes
 from incidentctl.store.layout import CONFIG_FILE, Layout
 from incidentctl.store.validation import problems
@@ -23,11 +24,43 @@ def parse_config(raw: bytes, shown: str = CONFIG_FILE) -> Config:
         raise RecordError("configuration must be a YAML mapping", path=shown, line=1)
     doc = Document(meta=data, body="", lines=lines)
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as exc:
         first = problems(exc, doc)[0]
         return_error = RecordError(f"{first.field}: {first.message}", path=shown, line=first.line)
         raise return_error from None
+    inconsistent = config.consistency()
+    if inconsistent:
+        where, message = inconsistent[0]
+        field = ".".join(str(p) for p in where)
+        raise RecordError(f"{field}: {message}", path=shown, line=doc.line_of(where))
+    return config
+
+
+POLICY_TESTS_FILE = "policy-tests.yaml"
+
+
+def read_policy_tests(layout: Layout) -> PolicyTests:
+    """The policy's fixture cases (``policy-tests.yaml``)."""
+    path = layout.root / POLICY_TESTS_FILE
+    try:
+        raw = read_bytes(path)
+    except FileNotFoundError:
+        raise RecordError(
+            "file is missing; `incidentctl init` writes an example", path=POLICY_TESTS_FILE
+        ) from None
+    try:
+        data, lines = load(decode(raw))
+    except YamlProblem as exc:
+        raise RecordError(exc.message, path=POLICY_TESTS_FILE, line=exc.line) from None
+    doc = Document(meta=data if isinstance(data, dict) else {}, body="", lines=lines)
+    try:
+        return PolicyTests.model_validate(data)
+    except ValidationError as exc:
+        first = problems(exc, doc)[0]
+        raise RecordError(
+            f"{first.field}: {first.message}", path=POLICY_TESTS_FILE, line=first.line
+        ) from None
 
 
 def read_config(layout: Layout) -> Config:
@@ -141,6 +174,51 @@ severities:
       surfaces: [internal]
       action_due_days: 120
 
+# Classification: `incidentctl classify` asks these questions; the first rule whose
+# conditions all hold gives the severity. Conditions: true/false for yes-no questions,
+# '>=50', '<10' or '25' for percent and number questions. Keep a final catch-all rule.
+classification:
+  questions:
+    - id: data_loss
+      ask: Is customer data lost, corrupted or exposed?
+    - id: security_breach
+      ask: Is this a security breach or an active attack?
+    - id: customer_facing
+      ask: Can customers see the problem?
+    - id: users_affected
+      ask: What share of customers is affected?
+      kind: percent
+    - id: internal_impact
+      ask: Are internal tools or redundancy affected?
+  rules:
+    - severity: sev1
+      when: {data_loss: true}
+      because: Confirmed data loss, corruption or exposure is always SEV1.
+    - severity: sev1
+      when: {security_breach: true}
+      because: A security breach is always SEV1.
+    - severity: sev1
+      when: {customer_facing: true, users_affected: ">=50"}
+      because: Most customers are affected.
+    - severity: sev2
+      when: {customer_facing: true, users_affected: ">=10"}
+      because: A significant share of customers is affected.
+    - severity: sev3
+      when: {customer_facing: true}
+      because: Customers can see it, but few are affected.
+    - severity: sev4
+      when: {internal_impact: true}
+      because: Only internal tools or redundancy are affected.
+    - severity: sev5
+      because: No customer or internal impact; cosmetic.
+
+# Paging: a command run with the incident as JSON on stdin, without a shell, when an
+# incident is declared or escalated to a level with `page: true`. Its outcome is kept in
+# the timeline. Example: page: [pd-send, --routing-key-file, /etc/pd.key]
+hooks:
+  page: []
+  timeout_seconds: 30
+
 # Coordination roles. `incidentctl assign <id> <role> <person>`; a second assignment
 # of the same role is a handoff.
 roles:
@@ -171,4 +249,26 @@ roles:
       - Records the timeline as it happens (incidentctl update)
     not_responsible_for:
       - Decisions
+"""
+
+
+DEFAULT_POLICY_TESTS = """\
+# `incidentctl policy test` runs these cases: the answers must give this severity and
+# response. Add a case whenever the policy must never change an outcome.
+cases:
+  - name: data loss is SEV1, pages, and needs a post-mortem within 3 days
+    answers: {data_loss: true}
+    expect: {severity: sev1, page: true, postmortem_required: true, review_window_days: 3}
+  - name: a security breach pages
+    answers: {security_breach: true, customer_facing: false}
+    expect: {severity: sev1, page: true}
+  - name: a third of customers failing is SEV2 and pages
+    answers: {customer_facing: true, users_affected: 30%}
+    expect: {severity: sev2, page: true, required_roles: [commander, operations, communications]}
+  - name: few customers affected is SEV3
+    answers: {customer_facing: true, users_affected: 2%}
+    expect: {severity: sev3}
+  - name: a cosmetic bug does not page
+    answers: {customer_facing: false, internal_impact: false}
+    expect: {severity: sev5, page: false}
 """

@@ -178,8 +178,9 @@ def build_incident(
 def render_incident(record: IncidentRecord, summary: str) -> str:
     """The text of a new ``incident.md``."""
     meta = record.model_dump(exclude_defaults=False)
-    if meta.get("duplicate_of") is None:
-        meta.pop("duplicate_of", None)
+    for optional in ("duplicate_of", "public_title"):
+        if meta.get(optional) is None:
+            meta.pop(optional, None)
     return render_record(meta, summary)
 
 

@@ -1,0 +1,117 @@
+"""The board command."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from incidentctl.cli.output import note, print_json, workspace
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from incidentctl.workspace import Workspace
+
+
+def _table(ws: Workspace) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from incidentctl.board import rows
+    from incidentctl.display import human, local
+
+    views, problems = ws.incidents()
+    now = ws.now()
+    table = Table(title=f"Open incidents — {local(now, ws.zone)}", title_justify="left")
+    for header in (
+        "id",
+        "sev",
+        "title",
+        "age",
+        "status",
+        "commander",
+        "unfilled roles",
+        "next updates",
+        "last entry",
+    ):
+        table.add_column(header, overflow="fold")
+    for row in rows(views, ws.config, now):
+        roles = (
+            ", ".join(
+                f"[bold red]{r} (overdue)[/]" if r in row.overdue_roles else r
+                for r in row.unfilled_roles
+            )
+            or "-"
+        )
+        updates = []
+        for u in row.updates:
+            if u.next_due is None:
+                continue
+            when = local(u.next_due, ws.zone)[11:16]
+            updates.append(
+                f"[bold red]{u.surface} overdue {u.overdue_minutes}m[/]"
+                if u.overdue_minutes
+                else f"{u.surface} {when}"
+            )
+        sev = f"{row.severity}{' (drill)' if row.drill else ''}"
+        table.add_row(
+            row.id,
+            sev,
+            escape(row.title),
+            human(row.age_s),
+            row.status,
+            escape(row.commander) if row.commander else "[red]-[/]",
+            roles,
+            "\n".join(updates) or "-",
+            escape(row.last_entry),
+        )
+    if problems:
+        table.caption = f"{len(problems)} incident(s) could not be read; run incidentctl lint"
+    return table
+
+
+def board(
+    ctx: typer.Context,
+    watch: Annotated[bool, typer.Option("--watch", help="Refresh in place until Ctrl-C.")] = False,
+    interval: Annotated[
+        float, typer.Option("--interval", min=1.0, help="Seconds between refreshes.")
+    ] = 10.0,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON on stdout (for bots).")
+    ] = False,
+) -> None:
+    """Every open incident: severity, age, roles to fill, updates due, last entry."""
+    from rich.console import Console
+
+    from incidentctl.board import rows
+    from incidentctl.workspace import Workspace
+
+    repo = ctx.obj.repo if ctx.obj else None
+    if as_json:
+        ws = workspace(ctx)
+        views, _ = ws.incidents()
+        print_json([r.as_json() for r in rows(views, ws.config, ws.now())])
+        return
+    console = Console(file=sys.stdout, highlight=False, width=None if sys.stdout.isatty() else 200)
+    if not watch:
+        console.print(_table(workspace(ctx)))
+        return
+    from rich.live import Live
+
+    try:
+        with Live(
+            _table(Workspace.open(repo)), console=console, screen=False, auto_refresh=False
+        ) as live:
+            while True:
+                time.sleep(interval)
+                live.update(_table(Workspace.open(repo)), refresh=True)
+    except KeyboardInterrupt:
+        note("board closed")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``board`` to ``app``."""
+    app.command("board", rich_help_panel="Respond")(board)

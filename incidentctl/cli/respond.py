@@ -1,0 +1,219 @@
+"""Response commands: comms, roles, classify, policy, board."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from incidentctl.cli.output import data_line, note, print_json, workspace
+
+comms_app = typer.Typer(help="Draft and record incident communications.", no_args_is_help=True)
+policy_app = typer.Typer(help="The severity policy: show it, test it.", no_args_is_help=True)
+
+SurfaceOpt = Annotated[str, typer.Option("--surface", help="internal, customer or executive.")]
+
+
+@comms_app.command("draft")
+def comms_draft(
+    ctx: typer.Context,
+    incident: Annotated[str, typer.Argument(metavar="ID")],
+    surface: SurfaceOpt = "internal",
+) -> None:
+    """Draft an update for a surface from the incident's state and its template."""
+    from incidentctl.comms import draft
+
+    sys.stdout.write(draft(workspace(ctx), incident, surface))
+
+
+@comms_app.command("post")
+def comms_post(
+    ctx: typer.Context,
+    incident: Annotated[str, typer.Argument(metavar="ID")],
+    text: Annotated[str, typer.Argument(help="The text that was sent ('-' reads stdin).")],
+    surface: SurfaceOpt = "internal",
+    at: Annotated[str | None, typer.Option("--at", metavar="TIME")] = None,
+    by: Annotated[str | None, typer.Option("--by", metavar="NAME")] = None,
+    no_commit: Annotated[bool, typer.Option("--no-commit")] = False,
+) -> None:
+    """Record that an update was sent on a surface (resets that surface's cadence)."""
+    from incidentctl import lifecycle
+
+    body = sys.stdin.read() if text == "-" else text
+    outcome = lifecycle.post_comms(
+        workspace(ctx), incident, surface, body, at=at, by=by, commit=not no_commit
+    )
+    note(f"{outcome.incident.id}: {surface} update recorded")
+
+
+def roles(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+) -> None:
+    """The coordination roles: what each does and explicitly does not do."""
+    config = workspace(ctx).config
+    if as_json:
+        print_json([role.model_dump() for role in config.roles])
+        return
+    for role in config.roles:
+        data_line(f"{role.name} — {role.title}")
+        for item in role.responsibilities:
+            data_line(f"  does: {item}")
+        for item in role.not_responsible_for:
+            data_line(f"  does not: {item}")
+
+
+@policy_app.command("show")
+def policy_show(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+) -> None:
+    """Print the severity policy: levels, criteria, examples and response patterns."""
+    config = workspace(ctx).config
+    if as_json:
+        print_json(
+            {
+                "severities": [s.model_dump() for s in config.severities],
+                "classification": config.classification.model_dump(),
+                "roles": [r.model_dump() for r in config.roles],
+            }
+        )
+        return
+    for level in config.severities:
+        r = level.response
+        data_line(f"{level.name}: {level.intent}")
+        for item in level.criteria:
+            data_line(f"  criterion: {item}")
+        for item in level.examples:
+            data_line(f"  example:   {item}")
+        cadence = (
+            ", ".join(
+                f"{name} every {minutes} min"
+                for name, minutes in (
+                    ("internal", r.internal_update_minutes),
+                    ("customer", r.customer_update_minutes),
+                    ("executive", r.executive_update_minutes),
+                )
+                if minutes
+            )
+            or "as needed"
+        )
+        data_line(
+            f"  page: {'yes' if r.page else 'no'}; roles within {r.roles_within_minutes} "
+            f"min: {', '.join(r.required_roles) or 'none'}"
+        )
+        data_line(f"  updates: {cadence}; surfaces: {', '.join(r.surfaces)}")
+        review = (
+            f"required, review within {r.review_window_days} days"
+            if r.postmortem_required
+            else "optional"
+        )
+        data_line(f"  post-mortem: {review}; actions due in {r.action_due_days} days")
+
+
+@policy_app.command("test")
+def policy_test(ctx: typer.Context) -> None:
+    """Run policy-tests.yaml: each case's answers must give its expected severity/response."""
+    from incidentctl.errors import ExitCode
+    from incidentctl.policy import run_tests
+    from incidentctl.store.config_file import read_policy_tests
+
+    ws = workspace(ctx)
+    results = run_tests(ws.config, read_policy_tests(ws.layout))
+    failed = [r for r in results if not r.passed]
+    for result in results:
+        data_line(f"{'ok  ' if result.passed else 'FAIL'} {result.name}")
+        for problem in result.problems:
+            data_line(f"     {problem}")
+    data_line(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        raise typer.Exit(int(ExitCode.CHECK_FAILED))
+
+
+def classify(ctx: typer.Context) -> None:
+    """Answer the policy's criteria questions (as flags or interactively); get the severity.
+
+    Flags come from the policy's questions: --data-loss / --no-data-loss for yes-no
+    questions, --users-affected 30% for percent questions. Missing answers are asked when
+    stdin is a terminal.
+    """
+    from incidentctl.errors import UsageError
+    from incidentctl.policy import classify as run_classify
+    from incidentctl.policy import parse_answer
+
+    ws = workspace(ctx)
+    config = ws.config
+    questions = {q.id: q for q in config.classification.questions}
+    answers: dict[str, bool | float] = {}
+    args = list(ctx.args)
+    as_json = "--json" in args
+    args = [a for a in args if a != "--json"]
+    while args:
+        flag = args.pop(0)
+        if not flag.startswith("--"):
+            raise UsageError(
+                f"unexpected argument {flag!r}; answers are flags like "
+                "--customer-facing or --users-affected 30%"
+            )
+        name, _, inline = flag[2:].partition("=")
+        negate = name.startswith("no-") and name[3:].replace("-", "_") in questions
+        key = (name[3:] if negate else name).replace("-", "_")
+        question = questions.get(key)
+        if question is None:
+            flags = ", ".join("--" + q.replace("_", "-") for q in questions)
+            raise UsageError(f"unknown question --{name}; the policy asks: {flags}")
+        if question.kind == "yes-no":
+            answers[key] = parse_answer(question, inline) if inline else not negate
+        else:
+            value = inline or (args.pop(0) if args else "")
+            if not value:
+                raise UsageError(f"--{name} needs a value, e.g. --{name} 30%")
+            answers[key] = parse_answer(question, value)
+    if sys.stdin.isatty() and not as_json:
+        for question in config.classification.questions:
+            if question.id not in answers:
+                hint = (
+                    " [y/n]"
+                    if question.kind == "yes-no"
+                    else " [%]"
+                    if question.kind == "percent"
+                    else ""
+                )
+                reply = typer.prompt(f"{question.ask}{hint}", default="", show_default=False)
+                if reply.strip():
+                    answers[question.id] = parse_answer(question, reply)
+    result = run_classify(config, answers)
+    response = config.level(result.severity).response
+    if as_json:
+        print_json(
+            {
+                "severity": result.severity,
+                "because": result.because,
+                "matched": result.matched,
+                "unanswered": result.unanswered,
+                "response": response.model_dump(),
+            }
+        )
+        return
+    data_line(result.severity)
+    note(f"because: {result.because}")
+    if result.unanswered:
+        note(f"unanswered: {', '.join(result.unanswered)} (rules that need them did not apply)")
+    note(
+        f"response: page {'yes' if response.page else 'no'}; roles "
+        f"{', '.join(response.required_roles) or 'none'}; post-mortem "
+        f"{'required' if response.postmortem_required else 'optional'}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the response commands to ``app``."""
+    app.add_typer(comms_app, name="comms", rich_help_panel="Respond")
+    app.command("roles", rich_help_panel="Policy")(roles)
+    app.add_typer(policy_app, name="policy", rich_help_panel="Policy")
+    app.command(
+        "classify",
+        rich_help_panel="Policy",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    )(classify)
