@@ -47,6 +47,11 @@ Latest: {{latest_update}}
 }
 
 
+def public_title(view: IncidentView) -> str:
+    """The title customers see: the public title, else a generic one (never the internal)."""
+    return view.public_title or f"Disruption affecting {', '.join(view.services) or 'service'}"
+
+
 def template_path(ws: Workspace, surface: str) -> str:
     return f"templates/comms/{surface}.md"
 
@@ -75,7 +80,7 @@ def values(ws: Workspace, view: IncidentView, surface: str, now: datetime) -> di
     return {
         "id": view.id,
         "title": view.title,
-        "public_title": view.public_title or view.title,
+        "public_title": public_title(view),
         "severity": view.severity,
         "status": view.status,
         "status_sentence": STATUS_WORDS.get(view.status, view.status),

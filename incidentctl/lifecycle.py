@@ -208,13 +208,19 @@ def declare(
         )
         incident_path = ws.layout.incident_file(incident_id)
         event_path = ws.layout.event_file(incident_id, event.id)
+        created = {
+            incident_path: render_incident(record, body),
+            event_path: render_event(event),
+        }
+        paged = _page(ws, fold(record, [event], body), person, now)
+        if paged is not None:
+            created[ws.layout.event_file(incident_id, paged.id)] = render_event(paged)
         change = transaction.Change(
-            message=f"incident({incident_id}): declare {level}: {title}",
-            created={incident_path: render_incident(record, body), event_path: render_event(event)},
+            message=f"incident({incident_id}): declare {level}: {title}", created=created
         )
         transaction.apply(ws.layout, change, commit=commit)
         view = load_incident(ws.layout, incident_id)
-    return Outcome(view, event.id, ws.layout.relative(incident_path), commit)
+    return Outcome(view, event.id, ws.layout.relative(incident_path), commit, _page_note(paged))
 
 
 Check = Callable[[IncidentView, datetime], None]

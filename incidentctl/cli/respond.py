@@ -207,11 +207,45 @@ def classify(ctx: typer.Context) -> None:
     )
 
 
+statuspage_app = typer.Typer(help="A static public status page.", no_args_is_help=True)
+
+
+@statuspage_app.command("build")
+def statuspage_build(
+    ctx: typer.Context,
+    out: Annotated[str, typer.Option("--out", "-o", help="Folder to write.")] = "statuspage",
+    days: Annotated[int, typer.Option("--days", min=1, help="History to show.")] = 90,
+    title: Annotated[str | None, typer.Option("--title", help="Page title.")] = None,
+) -> None:
+    """Write index.html, feed.json and feed.atom from customer-facing data only."""
+    from pathlib import Path
+
+    from incidentctl import statuspage
+
+    ws = workspace(ctx)
+    views, problems = ws.incidents()
+    for problem in problems:
+        note(f"warning: skipped {problem.incident_id}: {problem.error.message}")
+    written = statuspage.build(
+        views,
+        severity_names=ws.config.severity_names(),
+        known_services=ws.config.services,
+        title=title or ws.config.statuspage_title or "Service status",
+        zone=ws.zone,
+        now=ws.now(),
+        days=days,
+        out=Path(out),
+    )
+    for path in written:
+        data_line(str(path))
+
+
 def register(app: typer.Typer) -> None:
     """Add the response commands to ``app``."""
     app.add_typer(comms_app, name="comms", rich_help_panel="Respond")
     app.command("roles", rich_help_panel="Policy")(roles)
     app.add_typer(policy_app, name="policy", rich_help_panel="Policy")
+    app.add_typer(statuspage_app, name="statuspage", rich_help_panel="Respond")
     app.command(
         "classify",
         rich_help_panel="Policy",
