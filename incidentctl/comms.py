@@ -7,16 +7,15 @@ internal one explicitly (``{{latest_update}}``, ``{{commander}}``).
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from incidentctl.display import human, local
-from incidentctl.errors import RecordError, UsageError
+from incidentctl.errors import UsageError
 from incidentctl.models.event import SURFACES
 from incidentctl.models.views import IncidentView
+from incidentctl.templates import render_template
 from incidentctl.workspace import Workspace
 
-PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 STATUS_WORDS = {
     "investigating": "We are investigating",
     "identified": "We have identified the cause and are working on a fix",
@@ -95,23 +94,6 @@ def values(ws: Workspace, view: IncidentView, surface: str, now: datetime) -> di
         "commander": view.roles.get("commander", "unassigned"),
         "latest_update": latest,
     }
-
-
-def render_template(text: str, data: dict[str, str], source: str) -> str:
-    """Fill ``{{name}}`` placeholders; an unknown name is an error naming the line."""
-
-    def fill(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in data:
-            line = text.count("\n", 0, match.start()) + 1
-            raise RecordError(
-                f"unknown placeholder {{{{{name}}}}} (known: {', '.join(sorted(data))})",
-                path=source,
-                line=line,
-            )
-        return data[name]
-
-    return PLACEHOLDER.sub(fill, text)
 
 
 def draft(ws: Workspace, ref: str, surface: str) -> str:

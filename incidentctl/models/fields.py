@@ -8,6 +8,7 @@ ISO-8601 string with an offset. Values built in code (real bools, ints, datetime
 from __future__ import annotations
 
 import re
+from datetime import date as date_type
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -102,4 +103,41 @@ Name = Annotated[str, BeforeValidator(_text), Field(pattern=NAME_PATTERN)]
 NameList = Annotated[list[Name], BeforeValidator(_string_list)]
 OptName = Annotated[
     Annotated[str, Field(pattern=NAME_PATTERN)] | None, BeforeValidator(_optional_text)
+]
+
+
+def _day(value: Any) -> Any:
+    from datetime import date
+
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and not (isinstance(value, Plain) and value in _NULLS):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"expected a date like 2026-12-15, got {value!r}") from None
+    raise ValueError(f"expected a date like 2026-12-15, got {value!r}")
+
+
+def _optional_day(value: Any) -> Any:
+    if value is None or (isinstance(value, Plain) and value in _NULLS):
+        return None
+    return _day(value)
+
+
+def _iso_day(value: Any) -> str:
+    return str(value.isoformat())
+
+
+def _iso_optional_day(value: Any) -> str | None:
+    return None if value is None else str(value.isoformat())
+
+
+Day = Annotated[
+    date_type, BeforeValidator(_day), PlainSerializer(_iso_day, return_type=str, when_used="json")
+]
+OptDay = Annotated[
+    date_type | None,
+    BeforeValidator(_optional_day),
+    PlainSerializer(_iso_optional_day, return_type=str | None, when_used="json"),
 ]

@@ -7,9 +7,10 @@ the result is re-read with the strict reader and validated before it replaces th
 from __future__ import annotations
 
 import io
+from datetime import date, datetime
 from typing import Any
 
-from incidentctl.yamlio.emit import scalar
+from incidentctl.yamlio.emit import format_timestamp, scalar
 from incidentctl.yamlio.frontmatter import decode
 
 
@@ -17,6 +18,10 @@ def _value(value: Any) -> Any:
     from ruamel.yaml.comments import CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+    if isinstance(value, datetime):
+        value = format_timestamp(value)
+    elif isinstance(value, date):
+        value = value.isoformat()
     if isinstance(value, str) and scalar(value).startswith('"'):
         return DoubleQuotedScalarString(value)
     if isinstance(value, list):

@@ -7,7 +7,7 @@ any string that a YAML 1.1 or 1.2 reader could take for something else is double
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 _SAFE_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_ ./@()+-]*")
@@ -44,6 +44,8 @@ def scalar(value: Any) -> str:
         return str(value)
     if isinstance(value, datetime):
         return quote(format_timestamp(value))
+    if isinstance(value, date):
+        return quote(value.isoformat())
     if isinstance(value, str):
         if (
             _SAFE_PLAIN.fullmatch(value)
