@@ -61,6 +61,8 @@ Add each with `incidentctl action add {{id}} "..." --owner NAME` so it is tracke
 
 ## Lessons
 
+## Similar earlier incidents
+
 {{similar}}
 """
 

@@ -89,6 +89,11 @@ def init(path: Path, *, ci: str | None = None) -> list[str]:
         root / POLICY_TESTS_FILE: DEFAULT_POLICY_TESTS,
     }
     from incidentctl.comms import DEFAULT_TEMPLATES
+    from incidentctl.postmortem import DEFAULT_TEMPLATE, TEMPLATE_PATH
+    from incidentctl.publish import DEFAULT_REDACTIONS, REDACTIONS_FILE
+
+    files[root / TEMPLATE_PATH] = DEFAULT_TEMPLATE
+    files[root / REDACTIONS_FILE] = DEFAULT_REDACTIONS
 
     for surface, text in DEFAULT_TEMPLATES.items():
         files[root / "templates" / "comms" / f"{surface}.md"] = text

@@ -65,6 +65,7 @@ from incidentctl.cli import (  # noqa: E402
     read,
     report,
     respond,
+    review,
 )
 
 lifecycle.register(app)
@@ -73,4 +74,5 @@ report.register(app)
 lint.register(app)
 respond.register(app)
 board.register(app)
+review.register(app)
 admin.register(app)

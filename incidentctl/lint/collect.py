@@ -47,7 +47,13 @@ class Collector:
         return not matches(rule, self.disabled)
 
     def add(
-        self, rule: str, path: str, line: int | None, message: str, hint: str | None = None
+        self,
+        rule: str,
+        path: str,
+        line: int | None,
+        message: str,
+        hint: str | None = None,
+        severity: str | None = None,
     ) -> None:
         if not self.enabled(rule):
             return
@@ -58,7 +64,7 @@ class Collector:
         self.findings.append(
             Finding(
                 rule=rule,
-                severity=RULES[rule].severity,
+                severity=severity or RULES[rule].severity,
                 path=path,
                 line=line,
                 message=message,

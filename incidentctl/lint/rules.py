@@ -55,7 +55,24 @@ _RULES = (
         "warning",
         "the commander also leads operations where the severity requires both",
     ),
+    Rule(
+        "policy/postmortem-required",
+        "error",
+        "no post-mortem for an incident whose severity requires one, after the review window",
+    ),
+    Rule(
+        "policy/action-overdue",
+        "warning",
+        "an open action item past its due date (an error with lint.overdue_actions: error)",
+    ),
     Rule("secrets/detected", "error", "a secret (key, token, password) in a record"),
+    Rule("blameless/human-error", "warning", "'human error' as an explanation"),
+    Rule("blameless/should-have", "warning", "hindsight: 'should have'"),
+    Rule("blameless/failed-to", "warning", "'failed to' about people"),
+    Rule("blameless/careless", "warning", "judging people: careless, negligent, sloppy, …"),
+    Rule("blameless/personal-fault", "warning", "'X's mistake/fault/error'"),
+    Rule("blameless/blame", "warning", "blame, at fault, culprit"),
+    Rule("blameless/person-as-cause", "warning", "a person named in a contributing factor"),
 )
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
 

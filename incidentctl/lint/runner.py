@@ -7,7 +7,7 @@ from pathlib import Path
 
 from incidentctl import gitrepo
 from incidentctl.errors import RecordError, UsageError
-from incidentctl.lint import checks
+from incidentctl.lint import checks, review_checks
 from incidentctl.lint.collect import Collector
 from incidentctl.lint.findings import LintResult, LintSummary
 from incidentctl.lint.rules import RULES
@@ -174,6 +174,17 @@ def _check_tree(
                     f"event id {event_id} is also used by "
                     f"{', '.join(p for p in places if p != rel)}",
                 )
+    for file in tree.actions:
+        out.texts(file.rel, file.text)
+        _secrets(out, file.rel, file.text)
+    review_checks.actions(
+        out,
+        tree.actions,
+        ws.layout,
+        config,
+        now.astimezone(ws.zone).date() if config else now.date(),
+        strict_overdue=False,
+    )
     views: list[IncidentView] = []
     for incident_id in sorted(tree.incidents):
         view = _check_incident(out, tree.incidents[incident_id], config, now, ws)
@@ -228,6 +239,15 @@ def _check_incident(
     checks.chronology(out, view, events, now)
     if config is not None:
         checks.policy(out, view, events, config, incident_path)
+    pm_files = [f for f in folder.others if f.kind == "postmortem"]
+    for pm in pm_files:
+        review_checks.postmortem(out, pm, folder.incident_id, view, ws.layout)
+    if config is not None:
+        has_pm = (
+            bool(pm_files)
+            or (ws.layout.incident_dir(folder.incident_id) / "postmortem.md").is_file()
+        )
+        review_checks.postmortem_required(out, view, config, now, has_pm)
     if record is not None and record.created_at > now + checks.FUTURE_TOLERANCE:
         out.add("chronology/future", incident_path, None, "created_at is in the future")
     return view

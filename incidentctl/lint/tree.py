@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from incidentctl.actions import ACTION_ID
 from incidentctl.ids import EVENT_ID, INCIDENT_ID
 from incidentctl.store.atomic import read_bytes
 from incidentctl.store.layout import Layout
@@ -45,6 +46,7 @@ class Tree:
 
     incidents: dict[str, IncidentFolder] = field(default_factory=dict)
     strays: list[RecordFile] = field(default_factory=list)
+    actions: list[RecordFile] = field(default_factory=list)
     event_names: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -68,6 +70,13 @@ def classify(rel: str) -> str:
             and EVENT_ID.fullmatch(name[:-3])
         ):
             return "event"
+    if (
+        parts[0] == "actions"
+        and len(parts) == 2
+        and name.endswith(".md")
+        and ACTION_ID.fullmatch(name[:-3])
+    ):
+        return "action"
     return "orphan"
 
 
@@ -126,7 +135,9 @@ def walk(layout: Layout, only: Iterable[str] | None = None) -> Tree:
         if kind == "keep":
             continue
         record = load(layout, rel, kind)
-        if record.kind in ("incident", "event", "postmortem"):
+        if record.kind == "action":
+            tree.actions.append(record)
+        elif record.kind in ("incident", "event", "postmortem"):
             folder = tree.incidents.setdefault(parts[1], IncidentFolder(parts[1]))
             if record.kind == "incident":
                 folder.incident = record

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
@@ -59,6 +59,7 @@ class LintSettings(Record):
 
     disable: TextList = []
     strict: Flag = False
+    overdue_actions: Literal["warning", "error"] = "warning"
 
 
 class Config(Record):
