@@ -36,6 +36,14 @@ HOSTNAME = re.compile(
     r"(?![\w-])"
 )
 INTERNAL_SPAN = re.compile(r"<!--\s*internal\s*-->.*?<!--\s*/internal\s*-->", re.S | re.I)
+PLACEHOLDERS = {
+    "[internal details removed]",
+    "[email]",
+    "[internal host]",
+    "[ip address]",
+    "[customer]",
+    "[redacted]",
+}
 INTERNAL_MARK = re.compile(r"<!--\s*/?internal\s*-->", re.I)
 DEFAULT_REDACTIONS = """\
 # What `incidentctl postmortem publish` removes besides people, emails and IP addresses.
@@ -136,6 +144,10 @@ def redact(text: str, people: dict[str, str], red: Redactions) -> str:
 def survivors(text: str, people: dict[str, str], red: Redactions) -> list[str]:
     """What should have been removed but is still there (kinds and line numbers only)."""
     found = []
+    # Placeholders may contain words that are also names ("a responder"); mask them first,
+    # keeping line numbers.
+    for placeholder in sorted(set(people.values()) | PLACEHOLDERS, key=len, reverse=True):
+        text = re.sub(re.escape(placeholder), lambda m: "_" * len(m.group(0)), text, flags=re.I)
 
     def where(index: int) -> int:
         return text.count("\n", 0, index) + 1

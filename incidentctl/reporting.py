@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 
 from incidentctl.errors import UsageError
 from incidentctl.metrics import periods
+from incidentctl.metrics.action_figures import with_actions
 from incidentctl.metrics.report import SEVERITY_BASES, ReportOptions, Tagged, build
 from incidentctl.models.report import Period, Report
+from incidentctl.models.review import ActionRecord
 from incidentctl.store.bulk import LoadProblem, Progress
 from incidentctl.workspace import Workspace
 
@@ -84,6 +86,37 @@ def _names(workspaces: list[Workspace]) -> list[str]:
     return names
 
 
+def _actions(ws: Workspace, as_of: str | None) -> list[ActionRecord]:
+    """Action items now, or as they stood at ``as_of``; unreadable ones are left out."""
+    from incidentctl import actions
+
+    if as_of is None:
+        return actions.all_actions(ws)[0]
+    from incidentctl import gitrepo
+    from incidentctl.errors import RecordError
+
+    listing = gitrepo.run(
+        ["ls-tree", "-z", "--end-of-options", gitrepo.safe_rev(as_of), "--", "actions/"],
+        ws.root,
+        check=False,
+    )
+    blobs = []
+    for item in listing.stdout.split("\0"):
+        if item and "\t" in item:
+            meta, path = item.split("\t", 1)
+            if meta.split()[1] == "blob" and actions.ACTION_ID.fullmatch(path[8:-3]):
+                blobs.append((path, meta.split()[2]))
+    found = []
+    for (path, _), raw in zip(
+        blobs, gitrepo.cat_blobs(ws.root, [s for _, s in blobs]), strict=True
+    ):
+        try:
+            found.append(actions.parse_action(raw, path)[0])
+        except RecordError:
+            continue
+    return found
+
+
 def run(
     workspaces: list[Workspace], request: ReportRequest, progress: Progress | None = None
 ) -> tuple[Report, list[tuple[str, LoadProblem]]]:
@@ -100,11 +133,13 @@ def run(
     everyone: list[Tagged] = []
     problems: list[tuple[str, LoadProblem]] = []
     names = _names(workspaces)
+    actions: dict[str, list[ActionRecord]] = {}
     for name, ws in zip(names, workspaces, strict=True):
         order += [s for s in ws.config.severity_names() if s not in order]
         views, broken = ws.incidents(as_of=request.as_of, progress=progress)
         everyone += [Tagged(name, v) for v in views]
         problems += [(name, p) for p in broken]
+        actions[name] = _actions(ws, request.as_of)
     config = main.config
     options = ReportOptions(
         since=period.since,
@@ -121,6 +156,8 @@ def run(
         as_of=request.as_of,
     )
     report = build(everyone, order, options, main.now(), names)
+    detected = {(t.repo, t.incident.id): t.incident.detected_at for t in everyone}
+    report = with_actions(report, actions, detected, main.now().astimezone(main.zone).date())
     if problems:
         report = report.model_copy(
             update={"unreadable": [f"{name}: {p.error.message}" for name, p in problems]}

@@ -13,8 +13,15 @@ from conftest import Cli, git
 
 
 def test_sev1_without_commander_shows_the_checklist(cli: Cli) -> None:
-    result = cli.ok("declare", "Payments down", "-s", "sev1", "--service", "payments",
-                    now="2026-11-30T10:00:00Z")
+    result = cli.ok(
+        "declare",
+        "Payments down",
+        "-s",
+        "sev1",
+        "--service",
+        "payments",
+        now="2026-11-30T10:00:00Z",
+    )
     err = result.err
     assert "page on-call: yes" in err and "page by hand" in err
     for role in ("commander", "operations", "communications", "scribe"):
@@ -25,8 +32,17 @@ def test_sev1_without_commander_shows_the_checklist(cli: Cli) -> None:
 
 
 def test_board_shows_overdue_updates_and_downgrade_changes_cadence(cli: Cli) -> None:
-    incident = cli.ok("declare", "Checkout errors", "-s", "sev1", "--service", "checkout",
-                      "--commander", "ann", now="2026-11-30T10:00:00Z").out.strip()
+    incident = cli.ok(
+        "declare",
+        "Checkout errors",
+        "-s",
+        "sev1",
+        "--service",
+        "checkout",
+        "--commander",
+        "ann",
+        now="2026-11-30T10:00:00Z",
+    ).out.strip()
 
     def board(now: str) -> dict[str, object]:
         rows = cli.ok("board", "--json", now=now).json()
@@ -34,21 +50,30 @@ def test_board_shows_overdue_updates_and_downgrade_changes_cadence(cli: Cli) -> 
 
     early = board("2026-11-30T10:20:00Z")
     assert {u["surface"]: u["overdue_minutes"] for u in early["updates"]} == {
-        "internal": 0, "customer": 0, "executive": 0}
+        "internal": 0,
+        "customer": 0,
+        "executive": 0,
+    }
     late = board("2026-11-30T10:45:00Z")
     customer = next(u for u in late["updates"] if u["surface"] == "customer")
     assert customer["overdue_minutes"] == 15
     assert late["overdue_roles"] == ["operations", "communications", "scribe"]
-    cli.ok("comms", "post", incident, "--surface", "customer", "We are investigating.",
-           now="2026-11-30T10:46:00Z")
+    cli.ok(
+        "comms",
+        "post",
+        incident,
+        "--surface",
+        "customer",
+        "We are investigating.",
+        now="2026-11-30T10:46:00Z",
+    )
     after = board("2026-11-30T10:50:00Z")
     customer = next(u for u in after["updates"] if u["surface"] == "customer")
     assert customer["overdue_minutes"] == 0 and customer["next_due"] == "2026-11-30T11:16:00+00:00"
     text = cli.ok("board", now="2026-11-30T10:50:00Z").out
     assert incident in text and "internal overdue 20m" in text
 
-    down = cli.ok("severity", incident, "sev3", "--reason", "contained",
-                  now="2026-11-30T11:00:00Z")
+    down = cli.ok("severity", incident, "sev3", "--reason", "contained", now="2026-11-30T11:00:00Z")
     assert "internal updates every 120 min; next due 2026-11-30 13:00:00 UTC" in down.err
     assert "customer updates" not in down.err
     assert "not again after a de-escalation" in down.err
@@ -62,9 +87,12 @@ def test_policy_test_catches_a_policy_edit(cli: Cli, repo: Path) -> None:
     assert "5 passed, 0 failed" in ok.out
     config = repo / ".incidentctl.yaml"
     text = config.read_text()
-    config.write_text(text.replace("  - name: sev1\n", "  - name: sev1\n", 1).replace(
-        "      page: true\n      required_roles: [commander, operations, communications, scribe]",
-        "      page: false\n      required_roles: [commander, operations, communications, scribe]"))
+    config.write_text(
+        text.replace("  - name: sev1\n", "  - name: sev1\n", 1).replace(
+            "      page: true\n      required_roles: [commander, operations, communications, scribe]",
+            "      page: false\n      required_roles: [commander, operations, communications, scribe]",
+        )
+    )
     failed = cli("policy", "test")
     assert failed.code == 1
     assert "FAIL data loss is SEV1" in failed.out and "page: expected True, got False" in failed.out
@@ -76,15 +104,22 @@ def test_policy_test_catches_a_policy_edit(cli: Cli, repo: Path) -> None:
     [
         ("  - name: sev2\n", "  - name: sev1\n", "severity 'sev1' is defined twice"),
         ("internal_update_minutes: 60", "internal_update_minutes: 0", "greater than 0"),
-        ("required_roles: [commander, operations, communications]\n",
-         "required_roles: [commander, pilot]\n", "requires unknown role 'pilot'"),
+        (
+            "required_roles: [commander, operations, communications]\n",
+            "required_roles: [commander, pilot]\n",
+            "requires unknown role 'pilot'",
+        ),
         ("review_window_days: 5", "review_window_days: soon", "expected a whole number"),
-        ("when: {customer_facing: true, users_affected: \">=10\"}",
-         "when: {customer_facing: true, users_affected: \"lots\"}", "must look like"),
+        (
+            'when: {customer_facing: true, users_affected: ">=10"}',
+            'when: {customer_facing: true, users_affected: "lots"}',
+            "must look like",
+        ),
     ],
 )
-def test_invalid_policy_is_rejected_with_file_and_line(cli: Cli, repo: Path, old: str,
-                                                       new: str, message: str) -> None:
+def test_invalid_policy_is_rejected_with_file_and_line(
+    cli: Cli, repo: Path, old: str, new: str, message: str
+) -> None:
     config = repo / ".incidentctl.yaml"
     text = config.read_text()
     assert old in text
@@ -108,18 +143,23 @@ def test_classify_flags_json_and_errors(cli: Cli) -> None:
     assert worse.code == 2 and "between 0 and 100" in worse.err
 
 
-def test_page_hook_runs_without_a_shell_and_is_recorded(cli: Cli, repo: Path,
-                                                        tmp_path: Path) -> None:
+def test_page_hook_runs_without_a_shell_and_is_recorded(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
     received = tmp_path / "paged.json"
     script = tmp_path / "pager.py"
     script.write_text(
         "import json, sys\n"
         f"open({str(received)!r}, 'a').write(sys.stdin.read() + '\\n')\n"
         "print('paged; arg=' + sys.argv[1])\n"
-        "sys.exit(0 if 'ok' in sys.argv[1] else 3)\n")
+        "sys.exit(0 if 'ok' in sys.argv[1] else 3)\n"
+    )
     config = repo / ".incidentctl.yaml"
-    config.write_text(config.read_text().replace(
-        "  page: []", f"  page: [{sys.executable}, {script}, 'ok; touch pwned']"))
+    config.write_text(
+        config.read_text().replace(
+            "  page: []", f"  page: [{sys.executable}, {script}, 'ok; touch pwned']"
+        )
+    )
     git(repo, "commit", "-qam", "pager hook")
     declared = cli.ok("declare", "DB down", "-s", "sev1", "--service", "db")
     assert "page on-call: page hook sent, exit code 0" in declared.err
@@ -142,13 +182,23 @@ def test_page_hook_runs_without_a_shell_and_is_recorded(cli: Cli, repo: Path,
 
 
 def test_comms_draft_keeps_internal_notes_out_of_customer_text(cli: Cli) -> None:
-    incident = cli.ok("declare", "Checkout 502s after bob's deploy", "-s", "sev2",
-                      "--service", "checkout", "--commander", "alice",
-                      now="2026-11-30T10:00:00Z").out.strip()
-    cli.ok("update", incident, "INTERNAL: rollback of build 4512 by bob",
-           now="2026-11-30T10:05:00Z")
-    customer = cli.ok("comms", "draft", incident, "--surface", "customer",
-                      now="2026-11-30T10:06:00Z").out
+    incident = cli.ok(
+        "declare",
+        "Checkout 502s after bob's deploy",
+        "-s",
+        "sev2",
+        "--service",
+        "checkout",
+        "--commander",
+        "alice",
+        now="2026-11-30T10:00:00Z",
+    ).out.strip()
+    cli.ok(
+        "update", incident, "INTERNAL: rollback of build 4512 by bob", now="2026-11-30T10:05:00Z"
+    )
+    customer = cli.ok(
+        "comms", "draft", incident, "--surface", "customer", now="2026-11-30T10:06:00Z"
+    ).out
     assert "bob" not in customer and "alice" not in customer and "4512" not in customer
     assert "checkout" in customer and "2026-11-30 11:00:00 UTC" in customer
     internal = cli.ok("comms", "draft", incident, "--surface", "internal").out
@@ -157,35 +207,96 @@ def test_comms_draft_keeps_internal_notes_out_of_customer_text(cli: Cli) -> None
     assert bad.code == 2 and "unknown surface" in bad.err
 
 
-def test_status_page_escapes_and_leaks_nothing_internal(cli: Cli, repo: Path,
-                                                        tmp_path: Path) -> None:
+def test_status_page_escapes_and_leaks_nothing_internal(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
     evil = "<script>alert('x')</script><img src=x onerror=alert(1)>"
-    public = cli.ok("declare", f"Internal {evil} title by bob", "-s", "sev1",
-                    "--service", "checkout", "--commander", "alice",
-                    now="2026-11-30T10:00:00Z").out.strip()
+    public = cli.ok(
+        "declare",
+        f"Internal {evil} title by bob",
+        "-s",
+        "sev1",
+        "--service",
+        "checkout",
+        "--commander",
+        "alice",
+        now="2026-11-30T10:00:00Z",
+    ).out.strip()
     cli.ok("set", public, "--public-title", f"Checkout errors {evil}")
-    cli.ok("update", public, "SECRET-INTERNAL-NOTE root cause is carol's script",
-           now="2026-11-30T10:05:00Z")
-    cli.ok("comms", "post", public, "--surface", "customer", f"We are on it {evil}",
-           "--by", "dave", now="2026-11-30T10:10:00Z")
-    cli.ok("comms", "post", public, "--surface", "internal", "INTERNAL-ONLY-POST",
-           now="2026-11-30T10:11:00Z")
-    quiet = cli.ok("declare", "Never communicated", "-s", "sev2", "--service", "search",
-                   now="2026-11-30T10:00:00Z").out.strip()
-    drill = cli.ok("declare", "Game day", "-s", "sev1", "--drill", "--service", "drillsvc",
-                   now="2026-11-30T10:00:00Z").out.strip()
-    cli.ok("comms", "post", drill, "--surface", "customer", "DRILL-POST",
-           now="2026-11-30T10:12:00Z")
+    cli.ok(
+        "update",
+        public,
+        "SECRET-INTERNAL-NOTE root cause is carol's script",
+        now="2026-11-30T10:05:00Z",
+    )
+    cli.ok(
+        "comms",
+        "post",
+        public,
+        "--surface",
+        "customer",
+        f"We are on it {evil}",
+        "--by",
+        "dave",
+        now="2026-11-30T10:10:00Z",
+    )
+    cli.ok(
+        "comms",
+        "post",
+        public,
+        "--surface",
+        "internal",
+        "INTERNAL-ONLY-POST",
+        now="2026-11-30T10:11:00Z",
+    )
+    quiet = cli.ok(
+        "declare",
+        "Never communicated",
+        "-s",
+        "sev2",
+        "--service",
+        "search",
+        now="2026-11-30T10:00:00Z",
+    ).out.strip()
+    drill = cli.ok(
+        "declare",
+        "Game day",
+        "-s",
+        "sev1",
+        "--drill",
+        "--service",
+        "drillsvc",
+        now="2026-11-30T10:00:00Z",
+    ).out.strip()
+    cli.ok(
+        "comms", "post", drill, "--surface", "customer", "DRILL-POST", now="2026-11-30T10:12:00Z"
+    )
     out = tmp_path / "site"
     cli.ok("statuspage", "build", "--out", str(out), now="2026-11-30T10:20:00Z")
-    everything = "".join((out / name).read_text() for name in
-                         ("index.html", "feed.json", "feed.atom"))
+    everything = "".join(
+        (out / name).read_text() for name in ("index.html", "feed.json", "feed.atom")
+    )
     html = (out / "index.html").read_text()
-    assert "<script" not in html and "<img" not in html and "onerror=alert" not in html.replace(
-        "onerror=alert(1)&gt;", "")
+    assert (
+        "<script" not in html
+        and "<img" not in html
+        and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
+    )
     assert "&lt;script&gt;" in html
-    for leak in ("alice", "bob", "carol", "dave", "SECRET-INTERNAL-NOTE", "INTERNAL-ONLY-POST",
-                 "DRILL-POST", "drillsvc", "Internal", "sev1", quiet, drill):
+    for leak in (
+        "alice",
+        "bob",
+        "carol",
+        "dave",
+        "SECRET-INTERNAL-NOTE",
+        "INTERNAL-ONLY-POST",
+        "DRILL-POST",
+        "drillsvc",
+        "Internal",
+        "sev1",
+        quiet,
+        drill,
+    ):
         assert leak not in everything, leak
     assert "Checkout errors" in html and "partial outage" not in html
     assert "major outage" in html and "search" not in html

@@ -206,7 +206,12 @@ def _check_incident(
     incident_path = f"incidents/{folder.incident_id}/incident.md"
     if folder.incident is None:
         if ws.layout.incident_file(folder.incident_id).is_file():
-            return None  # out of scope for this run; only its events were selected
+            # Out of scope for this run (only some files were selected): check those alone.
+            for pm in (f for f in folder.others if f.kind == "postmortem"):
+                review_checks.postmortem(out, pm, folder.incident_id, None, ws.layout)
+            if folder.events:
+                checks.schema(out, folder)
+            return None
         out.add(
             "integrity/missing-incident",
             incident_path,
