@@ -87,12 +87,8 @@ def test_policy_test_catches_a_policy_edit(cli: Cli, repo: Path) -> None:
     assert "5 passed, 0 failed" in ok.out
     config = repo / ".incidentctl.yaml"
     text = config.read_text()
-    config.write_text(
-        text.replace("  - name: sev1\n", "  - name: sev1\n", 1).replace(
-            "      page: true\n      required_roles: [commander, operations, communications, scribe]",
-            "      page: false\n      required_roles: [commander, operations, communications, scribe]",
-        )
-    )
+    roles = "      required_roles: [commander, operations, communications, scribe]"
+    config.write_text(text.replace(f"      page: true\n{roles}", f"      page: false\n{roles}"))
     failed = cli("policy", "test")
     assert failed.code == 1
     assert "FAIL data loss is SEV1" in failed.out and "page: expected True, got False" in failed.out

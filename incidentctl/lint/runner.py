@@ -207,8 +207,16 @@ def _check_incident(
     if folder.incident is None:
         if ws.layout.incident_file(folder.incident_id).is_file():
             # Out of scope for this run (only some files were selected): check those alone.
-            for pm in (f for f in folder.others if f.kind == "postmortem"):
-                review_checks.postmortem(out, pm, folder.incident_id, None, ws.layout)
+            pms = [f for f in folder.others if f.kind == "postmortem"]
+            if pms:
+                from incidentctl.store.records import load_incident
+
+                try:
+                    known: IncidentView | None = load_incident(ws.layout, folder.incident_id)
+                except RecordError:
+                    known = None
+                for pm in pms:
+                    review_checks.postmortem(out, pm, folder.incident_id, known, ws.layout)
             if folder.events:
                 checks.schema(out, folder)
             return None
