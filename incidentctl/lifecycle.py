@@ -9,14 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from incidentctl.errors import InvalidStateError, RefusedError, UsageError
+
+if TYPE_CHECKING:
+    from incidentctl.alerts.groups import Group
 from incidentctl.ids import new_event_id, new_incident_id
 from incidentctl.models.event import (
+    DETECTION_SOURCES,
     Acknowledged,
+    AlertLinked,
     CommsPosted,
     Declared,
+    DetectedBy,
     Event,
     Mitigated,
     Paged,
@@ -156,6 +162,8 @@ def declare(
     by: str | None = None,
     summary: str = "",
     commit: bool = True,
+    detected_by: str | None = None,
+    alert_group: str | None = None,
 ) -> Outcome:
     """Open a new incident; returns it with its new id."""
     title = clean_text(title, "title", single_line=True, limit=200)
@@ -171,6 +179,8 @@ def declare(
             f"--started-at {format_timestamp(started)} is after --detected-at "
             f"{format_timestamp(detected)}"
         )
+    if detected_by is not None and detected_by not in DETECTION_SOURCES:
+        raise UsageError(f"--detected-by must be one of {', '.join(DETECTION_SOURCES)}")
     if started and not detected and started > now:
         raise UsageError("--started-at is in the future")
     person = clean_person(by) if by else ws.default_person()
@@ -205,6 +215,7 @@ def declare(
             started_at=started,
             detected_at=detected,
             roles=roles,
+            detected_by=cast(DetectedBy | None, detected_by),
         )
         incident_path = ws.layout.incident_file(incident_id)
         event_path = ws.layout.event_file(incident_id, event.id)
@@ -212,6 +223,17 @@ def declare(
             incident_path: render_incident(record, body),
             event_path: render_event(event),
         }
+        if alert_group is not None:
+            linked = AlertLinked(
+                id=new_event_id(),
+                incident=incident_id,
+                type="alert",
+                at=now,
+                by=person,
+                recorded_at=now,
+                group=alert_group,
+            )
+            created[ws.layout.event_file(incident_id, linked.id)] = render_event(linked)
         paged = _page(ws, fold(record, [event], body), person, now)
         if paged is not None:
             created[ws.layout.event_file(incident_id, paged.id)] = render_event(paged)
@@ -627,6 +649,62 @@ def post_comms(
         at=at,
         by=by,
         message=body,
+        backfill=False,
+        commit=commit,
+    )
+
+
+def declare_from_group(
+    ws: Workspace,
+    group: Group,
+    *,
+    severity: str,
+    title: str | None = None,
+    by: str | None = None,
+    commander: str | None = None,
+    commit: bool = True,
+) -> Outcome:
+    """Promote an alert group: detected_at is the group's first firing."""
+    from incidentctl.alerts.service import ensure_unlinked
+
+    ensure_unlinked(group)
+    service = group.service if group.service and group.service != "unknown" else None
+    return declare(
+        ws,
+        title or f"{group.alertname} firing on {group.service}",
+        severity=severity,
+        services=[_service_name(service)] if service else [],
+        detected_at=group.first_fired,
+        commander=commander,
+        by=by,
+        commit=commit,
+        detected_by="alert",
+        alert_group=group.id,
+    )
+
+
+def _service_name(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-._")[:64] or "unknown"
+
+
+def link_alert_group(
+    ws: Workspace, ref: str, group: Group, *, by: str | None = None, commit: bool = True
+) -> Outcome:
+    """Attach an alert group to an existing incident."""
+    from incidentctl.alerts.service import ensure_unlinked
+
+    ensure_unlinked(group)
+    return _append(
+        ws,
+        ref,
+        verb=f"link alert group {group.id}",
+        build=lambda f: AlertLinked(type="alert", group=group.id, **f),
+        check=None,
+        at=None,
+        by=by,
+        message="",
         backfill=False,
         commit=commit,
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from incidentctl.models.event import (
     Acknowledged,
+    AlertLinked,
     Declared,
     Event,
     Mitigated,
@@ -37,6 +38,11 @@ _DETAIL_FIELDS = (
     "surface",
     "outcome",
     "exit_code",
+    "group",
+    "runbook",
+    "step",
+    "placement",
+    "detected_by",
 )
 
 
@@ -74,6 +80,8 @@ def fold(record: IncidentRecord, events: Iterable[Event], summary: str = "") -> 
     timeline: list[TimelineEntry] = []
     warnings: list[str] = []
     reopen_count = 0
+    detected_by: str | None = None
+    groups: list[str] = []
     updated: datetime | None = None
 
     def take_role(at: datetime, role: str, person: str) -> None:
@@ -99,6 +107,7 @@ def fold(record: IncidentRecord, events: Iterable[Event], summary: str = "") -> 
             )
             for role, person in event.roles.items():
                 take_role(event.at, role, person)
+            detected_by = event.detected_by
         elif isinstance(event, Acknowledged):
             if acknowledged is None:
                 acknowledged = event.at
@@ -128,6 +137,9 @@ def fold(record: IncidentRecord, events: Iterable[Event], summary: str = "") -> 
             status = "resolved"
             if event.root_cause_class is not None:
                 root_cause = event.root_cause_class
+        elif isinstance(event, AlertLinked):
+            if event.group not in groups:
+                groups.append(event.group)
         elif isinstance(event, Reopened) and status == "resolved":
             reopen_count += 1
             status = "investigating"
@@ -156,6 +168,8 @@ def fold(record: IncidentRecord, events: Iterable[Event], summary: str = "") -> 
         resolved_at=resolved,
         roles=roles,
         reopen_count=reopen_count,
+        detected_by=detected_by,
+        alert_groups=groups,
         updated_at=updated,
         summary=summary.strip(),
         severity_history=severity_history,

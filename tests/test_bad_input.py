@@ -81,7 +81,7 @@ def incident(cli: Cli) -> str:
         ),
         (("declare", "two\nlines", "-s", "sev1"), ExitCode.USAGE, ("single line",)),
         (("list", "--status", "closed"), ExitCode.USAGE, ("--status must be",)),
-        (("declare", "x"), ExitCode.USAGE, ("Missing option",)),
+        (("declare", "x"), ExitCode.USAGE, ("--severity is required",)),
     ],
 )
 def test_bad_input_changes_nothing(

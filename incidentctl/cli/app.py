@@ -59,6 +59,7 @@ def _root(
 
 from incidentctl.cli import (  # noqa: E402
     admin,
+    alerts,
     board,
     lifecycle,
     lint,
@@ -75,4 +76,5 @@ lint.register(app)
 respond.register(app)
 board.register(app)
 review.register(app)
+alerts.register(app)
 admin.register(app)

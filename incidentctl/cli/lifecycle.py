@@ -75,8 +75,13 @@ def _report(outcome: Outcome, what: str, as_json: bool) -> None:
 
 def declare(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(help="What is wrong, in one line.")],
-    severity: Annotated[str, typer.Option("--severity", "-s", help="Severity level, e.g. sev2.")],
+    title: Annotated[
+        str | None,
+        typer.Argument(help="What is wrong, in one line (default: from the alert group)."),
+    ] = None,
+    severity: Annotated[
+        str | None, typer.Option("--severity", "-s", help="Severity level, e.g. sev2.")
+    ] = None,
     service: Annotated[
         list[str] | None,
         typer.Option("--service", help="Affected service (repeat for several)."),
@@ -96,6 +101,18 @@ def declare(
     ] = None,
     drill: Annotated[bool, typer.Option("--drill", help="A game day or exercise.")] = False,
     summary: Annotated[str, typer.Option("--summary", help="Opening summary (Markdown).")] = "",
+    detected_by: Annotated[
+        str | None,
+        typer.Option("--detected-by", help="How it was noticed: alert, customer, engineer, other."),
+    ] = None,
+    from_alert_group: Annotated[
+        str | None,
+        typer.Option(
+            "--from-alert-group",
+            metavar="GROUP",
+            help="Promote an alert group: detected_at is its first firing.",
+        ),
+    ] = None,
     by: ByOpt = None,
     no_commit: NoCommitOpt = False,
     as_json: JsonOpt = False,
@@ -103,21 +120,47 @@ def declare(
 ) -> None:
     """Declare an incident; prints its new id."""
     from incidentctl import lifecycle
+    from incidentctl.errors import UsageError
 
-    outcome = lifecycle.declare(
-        workspace(ctx),
-        title,
-        severity=severity,
-        services=service or [],
-        category=category,
-        started_at=started_at,
-        detected_at=detected_at,
-        commander=commander,
-        drill=drill,
-        by=by,
-        summary=summary,
-        commit=not no_commit,
-    )
+    if not severity:
+        raise UsageError(
+            "--severity is required (e.g. --severity sev2)",
+            hint="incidentctl classify helps choose one",
+        )
+    ws = workspace(ctx)
+    if from_alert_group is not None:
+        from incidentctl.alerts import service as alert_service
+
+        if detected_at is not None:
+            raise UsageError("--detected-at comes from the alert group; do not give both")
+        group = alert_service.find(ws, from_alert_group)
+        outcome = lifecycle.declare_from_group(
+            ws,
+            group,
+            severity=severity,
+            title=title,
+            by=by,
+            commander=commander,
+            commit=not no_commit,
+        )
+    else:
+        if title is None:
+            raise UsageError("a title is required (or --from-alert-group)")
+        outcome = lifecycle.declare(
+            ws,
+            title,
+            severity=severity,
+            services=service or [],
+            category=category,
+            started_at=started_at,
+            detected_at=detected_at,
+            commander=commander,
+            drill=drill,
+            by=by,
+            summary=summary,
+            commit=not no_commit,
+            detected_by=detected_by,
+        )
     view = outcome.incident
     if as_json:
         print_json(

@@ -19,6 +19,11 @@ _RULES = (
     Rule("schema/invalid", "error", "a field is missing, unknown, of the wrong type or malformed"),
     Rule("schema/config", "error", ".incidentctl.yaml is malformed or inconsistent"),
     Rule("schema/temp-file", "warning", "a temporary file left by an interrupted write"),
+    Rule(
+        "schema/partial-line",
+        "warning",
+        "a partial line in an alert spool file, left by an interrupted write",
+    ),
     Rule("integrity/orphan-file", "error", "a file in a records folder that is not a record"),
     Rule("integrity/symlink", "error", "a symbolic link inside the records tree"),
     Rule("integrity/id-mismatch", "error", "a record's id does not match its file or folder"),

@@ -11,7 +11,7 @@ from incidentctl.lint import checks, review_checks
 from incidentctl.lint.collect import Collector
 from incidentctl.lint.findings import LintResult, LintSummary
 from incidentctl.lint.rules import RULES
-from incidentctl.lint.tree import RECORD_DIRS, IncidentFolder, Tree, walk
+from incidentctl.lint.tree import RECORD_DIRS, IncidentFolder, RecordFile, Tree, walk
 from incidentctl.models.config import Config
 from incidentctl.models.views import IncidentView
 from incidentctl.secretscan import scan
@@ -174,6 +174,8 @@ def _check_tree(
                     f"event id {event_id} is also used by "
                     f"{', '.join(p for p in places if p != rel)}",
                 )
+    for file in tree.spools:
+        _spool(out, file)
     for file in tree.actions:
         out.texts(file.rel, file.text)
         _secrets(out, file.rel, file.text)
@@ -303,3 +305,38 @@ def _possible_duplicates(out: Collector, views: list[IncidentView]) -> None:
                     "min apart)",
                     hint=f"incidentctl set {second.id} --duplicate-of {first.id}",
                 )
+
+
+def _spool(out: Collector, file: RecordFile) -> None:
+    """Each line of an alert spool file is a JSON object with the stored fields."""
+    import json
+
+    if file.text is None:
+        out.add("schema/parse", file.rel, None, "not valid UTF-8")
+        return
+    lines = file.text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            ok = isinstance(data, dict) and {"delivery", "i", "received_at", "alert"} <= set(data)
+        except ValueError:
+            ok = False
+        if not ok:
+            partial = line.lstrip().startswith("{") and not line.rstrip().endswith("}")
+            if partial:
+                out.add(
+                    "schema/partial-line",
+                    file.rel,
+                    number,
+                    "a partial line left by an interrupted write; readers skip it",
+                )
+            else:
+                out.add(
+                    "schema/parse",
+                    file.rel,
+                    number,
+                    "not a stored alert (a JSON object with delivery, i, received_at, alert)",
+                )
+    _secrets(out, file.rel, file.text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,9 @@ from incidentctl.yamlio.frontmatter import Document, decode, parse
 from incidentctl.yamlio.strict import YamlProblem
 
 RECORD_DIRS = ("incidents", "actions", "runbooks", "alerts")
+RUNBOOK_NAME = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?")
+SPOOL_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+SPOOL_NAME = re.compile(r"[a-z0-9-]{1,40}\.jsonl")
 
 
 @dataclass
@@ -47,6 +51,8 @@ class Tree:
     incidents: dict[str, IncidentFolder] = field(default_factory=dict)
     strays: list[RecordFile] = field(default_factory=list)
     actions: list[RecordFile] = field(default_factory=list)
+    spools: list[RecordFile] = field(default_factory=list)
+    runbooks: list[RecordFile] = field(default_factory=list)
     event_names: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -77,6 +83,22 @@ def classify(rel: str) -> str:
         and ACTION_ID.fullmatch(name[:-3])
     ):
         return "action"
+    if (
+        len(parts) == 4
+        and parts[:2] == ["alerts", "spool"]
+        and SPOOL_DAY.fullmatch(parts[2])
+        and SPOOL_NAME.fullmatch(name)
+    ):
+        return "spool"
+    if parts[0] == "runbooks" and len(parts) == 2 and name.endswith(".md"):
+        return "runbook" if RUNBOOK_NAME.fullmatch(name[:-3]) else "orphan"
+    if (
+        len(parts) == 3
+        and parts[:2] == ["runbooks", "exercises"]
+        and name.endswith(".md")
+        and EVENT_ID.fullmatch(name[:-3])
+    ):
+        return "exercise"
     return "orphan"
 
 
@@ -93,6 +115,10 @@ def load(layout: Layout, rel: str, kind: str) -> RecordFile:
         record.problem = YamlProblem(f"cannot read: {exc.strerror}", None)
         return record
     if kind in ("orphan", "temp", "keep"):
+        return record
+    if kind == "spool":
+        with contextlib.suppress(UnicodeDecodeError):
+            record.text = record.raw.decode("utf-8")
         return record
     with contextlib.suppress(YamlProblem):
         record.text = decode(record.raw)
@@ -137,6 +163,10 @@ def walk(layout: Layout, only: Iterable[str] | None = None) -> Tree:
         record = load(layout, rel, kind)
         if record.kind == "action":
             tree.actions.append(record)
+        elif record.kind == "spool":
+            tree.spools.append(record)
+        elif record.kind in ("runbook", "exercise"):
+            tree.runbooks.append(record)
         elif record.kind in ("incident", "event", "postmortem"):
             folder = tree.incidents.setdefault(parts[1], IncidentFolder(parts[1]))
             if record.kind == "incident":

@@ -54,6 +54,31 @@ class Hooks(Record):
     timeout_seconds: Annotated[Count, Field(gt=0)] = 30
 
 
+class AutoDeclare(Record):
+    """Declare an incident automatically for alert groups whose labels match."""
+
+    match: dict[Text, Text]
+    severity: Name
+    title: OptText = None
+
+
+class AlertSettings(Record):
+    """Deduplication and correlation of alerts (see docs/alerts.md)."""
+
+    group_by: TextList = ["service", "alertname"]
+    group_window_minutes: Annotated[Count, Field(gt=0)] = 30
+    fingerprint_labels: TextList = []
+    auto_declare: list[AutoDeclare] = []
+    flush_seconds: Annotated[Count, Field(gt=0)] = 30
+    max_request_bytes: Annotated[Count, Field(gt=0)] = 1048576
+
+
+class RunbookSettings(Record):
+    """How fresh game-day exercises must be."""
+
+    exercise_within_days: Annotated[Count, Field(gt=0)] = 90
+
+
 class LintSettings(Record):
     """Repo-wide lint settings."""
 
@@ -77,6 +102,8 @@ class Config(Record):
     lint: LintSettings = LintSettings()
     classification: Classification = Classification()
     hooks: Hooks = Hooks()
+    alerts: AlertSettings = AlertSettings()
+    runbooks: RunbookSettings = RunbookSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -18,6 +18,10 @@ EVENT_ID_PATTERN = r"^[0-9a-hjkmnp-tv-z]{26}$"
 EventId = Annotated[str, Field(pattern=EVENT_ID_PATTERN)]
 STATUSES = ("investigating", "identified", "monitoring", "mitigated", "resolved")
 UpdateStatus = Literal["investigating", "identified", "monitoring"]
+DetectedBy = Literal["alert", "customer", "engineer", "other"]
+DETECTION_SOURCES = ("alert", "customer", "engineer", "other")
+GROUP_ID_PATTERN = r"^g[0-9a-hjkmnp-tv-z]{7}$"
+GroupId = Annotated[str, Field(pattern=GROUP_ID_PATTERN)]
 
 
 class EventBase(Record):
@@ -40,6 +44,7 @@ class Declared(EventBase):
     started_at: OptTimestamp = None
     detected_at: OptTimestamp = None
     roles: dict[Name, PersonName] = {}
+    detected_by: DetectedBy | None = None
 
 
 class Acknowledged(EventBase):
@@ -83,6 +88,24 @@ class Resolved(EventBase):
     root_cause_class: OptName = None
 
 
+class AlertLinked(EventBase):
+    """An alert group is attached to this incident."""
+
+    type: Literal["alert"]
+    group: GroupId
+
+
+class RunbookStep(EventBase):
+    """A runbook step ran (or was shown) during the incident; the body is its output tail."""
+
+    type: Literal["runbook"]
+    runbook: Name
+    step: Count
+    placement: Literal["manual", "assisted", "automated"]
+    outcome: Literal["ok", "failed", "timeout", "refused", "shown", "dry-run"]
+    exit_code: Count | None = None
+
+
 SURFACES = ("internal", "customer", "executive")
 Surface = Literal["internal", "customer", "executive"]
 
@@ -119,10 +142,14 @@ Event = Annotated[
     | Resolved
     | Reopened
     | CommsPosted
-    | Paged,
+    | Paged
+    | AlertLinked
+    | RunbookStep,
     Field(discriminator="type"),
 ]
 EVENT_TYPES = (
+    "alert",
+    "runbook",
     "comms",
     "page",
     "declared",

@@ -63,6 +63,8 @@ class IncidentSummary(View):
     resolved_at: OptTimestamp
     roles: dict[str, str]
     reopen_count: int = 0
+    detected_by: str | None = None
+    alert_groups: list[str] = Field(default_factory=list)
     updated_at: OptTimestamp = None
 
 

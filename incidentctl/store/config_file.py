@@ -219,6 +219,18 @@ hooks:
   page: []
   timeout_seconds: 30
 
+# Alerts: deduplicated by fingerprint, grouped by these labels within the window.
+# auto_declare: e.g. - {match: {alertname: CheckoutDown}, severity: sev1}
+alerts:
+  group_by: [service, alertname]
+  group_window_minutes: 30
+  auto_declare: []
+  flush_seconds: 30
+
+# Runbooks: automated steps must have been exercised (game day or incident) this recently.
+runbooks:
+  exercise_within_days: 90
+
 # Coordination roles. `incidentctl assign <id> <role> <person>`; a second assignment
 # of the same role is a handoff.
 roles:

@@ -1,0 +1,1 @@
+"""The detection layer: alert ingest, deduplication, correlation into groups, promotion."""

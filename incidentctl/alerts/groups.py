@@ -1,0 +1,147 @@
+"""Deduplicate alerts by fingerprint and correlate them into groups, deterministically.
+
+Groups are computed from the spool every time (like incident state from events), so
+every clone with the same files sees the same groups with the same ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from incidentctl.alerts.spool import SpoolLine
+from incidentctl.ids import ALPHABET
+from incidentctl.models.config import AlertSettings
+
+
+@dataclass
+class Member:
+    """One deduplicated alert (a fingerprint) inside a group."""
+
+    fingerprint: str
+    first_fired: datetime
+    last_seen: datetime
+    count: int
+    status: str
+    summary: str
+
+
+@dataclass
+class Group:
+    """Correlated alerts: same key, within the window."""
+
+    id: str
+    key: dict[str, str]
+    service: str
+    alertname: str
+    first_fired: datetime
+    last_seen: datetime
+    count: int = 0
+    members: dict[str, Member] = field(default_factory=dict)
+    incident: str | None = None
+    severity_hint: str | None = None
+
+    @property
+    def status(self) -> str:
+        return "firing" if any(m.status == "firing" for m in self.members.values()) else "resolved"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "key": self.key,
+            "service": self.service,
+            "alertname": self.alertname,
+            "status": self.status,
+            "first_fired": self.first_fired.isoformat().replace("+00:00", "Z"),
+            "last_seen": self.last_seen.isoformat().replace("+00:00", "Z"),
+            "count": self.count,
+            "alerts": len(self.members),
+            "incident": self.incident,
+        }
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _group_id(key: dict[str, str], first: datetime, fingerprint: str) -> str:
+    digest = hashlib.sha256(
+        f"{sorted(key.items())}|{first.isoformat()}|{fingerprint}".encode()
+    ).digest()
+    number = int.from_bytes(digest[:8], "big")
+    return "g" + "".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(7))
+
+
+def correlate(
+    lines: list[SpoolLine], settings: AlertSettings, links: dict[str, tuple[str, datetime | None]]
+) -> list[Group]:
+    """Groups from spool lines; ``links`` maps group id → (incident, its resolved_at)."""
+    window = timedelta(minutes=settings.group_window_minutes)
+    ordered = sorted(lines, key=lambda ln: (ln.received_at, ln.delivery, ln.index))
+    seen: set[tuple[str, int]] = set()
+    groups: list[Group] = []
+    open_by_key: dict[tuple[str, ...], Group] = {}
+    for line in ordered:
+        if (line.delivery, line.index) in seen:
+            continue
+        seen.add((line.delivery, line.index))
+        alert = line.alert
+        labels = {
+            **alert.get("labels", {}),
+            "service": alert.get("service", ""),
+            "alertname": alert.get("alertname", ""),
+        }
+        key = {name: str(labels.get(name, "")) for name in settings.group_by}
+        key_tuple = tuple(key.values())
+        received = _time(line.received_at)
+        fired = _time(alert["starts_at"]) if alert.get("starts_at") else received
+        group = open_by_key.get(key_tuple)
+        if group is not None:
+            link = links.get(group.id)
+            closed_by_incident = link is not None and link[1] is not None and received > link[1]
+            quiet = group.status == "resolved" and received - group.last_seen > window
+            stale = (
+                received - group.last_seen > window
+                and alert["status"] == "firing"
+                and group.status == "resolved"
+            )
+            if closed_by_incident or quiet or stale:
+                group = None
+        if group is None:
+            if alert["status"] != "firing":
+                continue  # a resolution with nothing open: nothing to group
+            first = min(fired, received)
+            group = Group(
+                id=_group_id(key, first, alert["fingerprint"]),
+                key=key,
+                service=str(alert.get("service", "")),
+                alertname=str(alert.get("alertname", "")),
+                first_fired=first,
+                last_seen=received,
+                severity_hint=alert.get("severity_hint"),
+            )
+            groups.append(group)
+            open_by_key[key_tuple] = group
+        member = group.members.get(alert["fingerprint"])
+        if member is None:
+            member = Member(
+                alert["fingerprint"],
+                min(fired, received),
+                received,
+                0,
+                alert["status"],
+                str(alert.get("summary", "")),
+            )
+            group.members[alert["fingerprint"]] = member
+        member.last_seen = max(member.last_seen, received)
+        member.status = alert["status"]
+        if alert["status"] == "firing":
+            member.count += 1
+            group.count += 1
+            group.first_fired = min(group.first_fired, fired)
+        group.last_seen = max(group.last_seen, received)
+    for group in groups:
+        link = links.get(group.id)
+        group.incident = link[0] if link else None
+    return groups

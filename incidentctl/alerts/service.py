@@ -1,0 +1,101 @@
+"""Alert operations as a library: ingest, list groups, link, declare from a group."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from incidentctl import gitrepo
+from incidentctl.alerts import spool
+from incidentctl.alerts.groups import Group, correlate
+from incidentctl.alerts.parse import parse
+from incidentctl.errors import InvalidStateError, NotFoundError
+from incidentctl.models.views import IncidentView
+from incidentctl.store import transaction
+from incidentctl.store.lock import clone_lock
+from incidentctl.workspace import Workspace
+
+
+def links(views: list[IncidentView]) -> dict[str, tuple[str, datetime | None]]:
+    """Group id → (linked incident, when it was resolved)."""
+    found: dict[str, tuple[str, datetime | None]] = {}
+    for view in sorted(views, key=lambda v: (v.declared_at is None, v.declared_at, v.id)):
+        for group in view.alert_groups:
+            found.setdefault(group, (view.id, view.resolved_at))
+    return found
+
+
+def groups(ws: Workspace, views: list[IncidentView] | None = None) -> list[Group]:
+    """Every alert group, newest first."""
+    if views is None:
+        views, _ = ws.incidents()
+    result = correlate(list(spool.read(ws.layout)), ws.config.alerts, links(views))
+    return sorted(result, key=lambda g: (g.first_fired, g.id), reverse=True)
+
+
+def find(ws: Workspace, ref: str, views: list[IncidentView] | None = None) -> Group:
+    """The group ``ref`` (an id or unique prefix) names."""
+    wanted = ref.strip().lower()
+    matches = [g for g in groups(ws, views) if g.id.startswith(wanted)]
+    if not matches:
+        raise NotFoundError(
+            f"no alert group matches {ref!r}", hint="list them with: incidentctl alert groups"
+        )
+    if len(matches) > 1 and not any(g.id == wanted for g in matches):
+        raise NotFoundError(
+            f"alert group prefix {ref!r} is ambiguous: {', '.join(g.id for g in matches[:10])}"
+        )
+    return next((g for g in matches if g.id == wanted), matches[0])
+
+
+def commit_spool(ws: Workspace, message: str) -> bool:
+    """Commit every changed spool file in one commit; False when nothing changed."""
+    status = gitrepo.run(
+        ["status", "--porcelain", "--untracked-files=all", "--", spool.SPOOL_DIR], ws.root
+    )
+    paths = [line[3:] for line in status.stdout.splitlines() if line[3:].endswith(".jsonl")]
+    if not paths:
+        return False
+    with clone_lock(transaction.state_dir(ws.layout)):
+        gitrepo.commit(ws.root, paths, message)
+    return True
+
+
+def store(ws: Workspace, body: bytes, *, known: set[str] | None = None) -> tuple[int, bool]:
+    """Parse and durably append a delivery; (alerts stored, was a duplicate)."""
+    alerts = parse(body, fp_labels=list(ws.config.alerts.fingerprint_labels))
+    key = spool.delivery_key(body)
+    seen = known if known is not None else spool.known_deliveries(ws.layout)
+    if key in seen:
+        return 0, True
+    spool.append(ws.layout, alerts, key, ws.now())
+    seen.add(key)
+    return len(alerts), False
+
+
+def auto_declare(ws: Workspace) -> list[str]:
+    """Declare incidents for unlinked firing groups that a policy rule matches."""
+    from incidentctl import lifecycle
+
+    rules = ws.config.alerts.auto_declare
+    if not rules:
+        return []
+    declared = []
+    for group in groups(ws):
+        if group.incident is not None or group.status != "firing":
+            continue
+        labels = {**group.key, "service": group.service, "alertname": group.alertname}
+        for rule in rules:
+            if all(labels.get(k) == v for k, v in rule.match.items()):
+                outcome = lifecycle.declare_from_group(
+                    ws, group, severity=rule.severity, title=rule.title, by="incidentctl"
+                )
+                declared.append(outcome.incident.id)
+                break
+    return declared
+
+
+def ensure_unlinked(group: Group) -> None:
+    if group.incident is not None:
+        raise InvalidStateError(
+            f"alert group {group.id} is already linked to incident {group.incident}"
+        )

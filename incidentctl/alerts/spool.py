@@ -1,0 +1,118 @@
+"""The alert spool: append-only JSON lines in the records repo, one file per clone per day.
+
+A notification is durable (written and fsynced) before it is acknowledged. Files are
+named by a random per-clone receiver id, so clones never write the same file and git
+merges never conflict. Commits are batched (``alert serve`` every ``flush_seconds``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from incidentctl.alerts.parse import Alert
+from incidentctl.store import transaction
+from incidentctl.store.layout import Layout
+
+SPOOL_DIR = "alerts/spool"
+
+
+def receiver_id(layout: Layout) -> str:
+    """This clone's receiver id (kept under the git dir, created once)."""
+    path = transaction.state_dir(layout) / "receiver-id"
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+        if value:
+            return value
+    except FileNotFoundError:
+        pass
+    value = "r" + secrets.token_hex(4)
+    transaction.replace_or_create(path, value + "\n")
+    return value
+
+
+def delivery_key(body: bytes) -> str:
+    """The identity of a delivery: a retried delivery has the same key."""
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
+def spool_file(layout: Layout, when: datetime) -> Path:
+    return layout.root / SPOOL_DIR / when.strftime("%Y-%m-%d") / f"{receiver_id(layout)}.jsonl"
+
+
+@dataclass(frozen=True)
+class SpoolLine:
+    """One stored notification."""
+
+    delivery: str
+    index: int
+    received_at: str
+    alert: dict[str, Any]
+
+
+def files(layout: Layout) -> list[Path]:
+    base = layout.root / SPOOL_DIR
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.glob("*/*.jsonl") if p.is_file() and not p.is_symlink())
+
+
+def read(layout: Layout) -> Iterator[SpoolLine]:
+    """Every valid line of every spool file (a torn last line is skipped)."""
+    for path in files(layout):
+        with path.open("rb") as handle:
+            for raw in handle:
+                try:
+                    data = json.loads(raw)
+                    yield SpoolLine(
+                        str(data["delivery"]),
+                        int(data["i"]),
+                        str(data["received_at"]),
+                        dict(data["alert"]),
+                    )
+                except (ValueError, KeyError, TypeError):
+                    continue
+
+
+def known_deliveries(layout: Layout) -> set[str]:
+    return {line.delivery for line in read(layout)}
+
+
+def append(layout: Layout, alerts: list[Alert], delivery: str, now: datetime) -> Path:
+    """Append a delivery's alerts durably (write + fsync) and return the file."""
+    path = spool_file(layout, now)
+    layout.ensure_inside(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamp = now.isoformat().replace("+00:00", "Z")
+    lines = "".join(
+        json.dumps(
+            {"delivery": delivery, "i": i, "received_at": stamp, "alert": alert.as_dict()},
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        + "\n"
+        for i, alert in enumerate(alerts)
+    )
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    try:
+        size = os.fstat(fd).st_size
+        if size:
+            with path.open("rb") as check:
+                check.seek(size - 1)
+                if check.read(1) != b"\n":
+                    os.write(fd, b"\n")  # a torn line from a crash: start clean
+        data = lines.encode("utf-8")
+        while data:
+            written = os.write(fd, data)
+            data = data[written:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return path
