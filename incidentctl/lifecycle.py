@@ -662,6 +662,7 @@ def declare_from_group(
     title: str | None = None,
     by: str | None = None,
     commander: str | None = None,
+    started_at: str | datetime | None = None,
     commit: bool = True,
 ) -> Outcome:
     """Promote an alert group: detected_at is the group's first firing."""
@@ -675,6 +676,7 @@ def declare_from_group(
         severity=severity,
         services=[_service_name(service)] if service else [],
         detected_at=group.first_fired,
+        started_at=started_at,
         commander=commander,
         by=by,
         commit=commit,

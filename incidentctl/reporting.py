@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from incidentctl.errors import UsageError
 from incidentctl.metrics import periods
 from incidentctl.metrics.action_figures import with_actions
+from incidentctl.metrics.detection import with_detection
 from incidentctl.metrics.report import SEVERITY_BASES, ReportOptions, Tagged, build
 from incidentctl.models.report import Period, Report
 from incidentctl.models.review import ActionRecord
@@ -158,6 +159,15 @@ def run(
     report = build(everyone, order, options, main.now(), names)
     detected = {(t.repo, t.incident.id): t.incident.detected_at for t in everyone}
     report = with_actions(report, actions, detected, main.now().astimezone(main.zone).date())
+    alert_groups = None
+    if request.as_of is None:
+        from incidentctl.alerts import service as alert_service
+
+        alert_groups = []
+        for name, ws in zip(names, workspaces, strict=True):
+            views = [t.incident for t in everyone if t.repo == name]
+            alert_groups += alert_service.groups(ws, views)
+    report = with_detection(report, alert_groups)
     if problems:
         report = report.model_copy(
             update={"unreadable": [f"{name}: {p.error.message}" for name, p in problems]}

@@ -45,7 +45,7 @@ def clean(cli: Cli, repo: Path) -> dict[str, str]:
     for role, who in (("operations", "bo"), ("communications", "cy"), ("scribe", "di")):
         cli.ok("assign", ids["big"], role, who, now="2026-11-01T10:05:00Z")
     cli.ok("ack", ids["big"], now="2026-11-01T10:06:00Z")
-    cli.ok("resolve", ids["big"], now="2026-11-01T11:00:00Z")
+    cli.ok("update", ids["big"], "payments recovering", now="2026-11-01T11:00:00Z")
     for n, name in enumerate(("a", "b", "c")):
         ids[name] = cli.ok(
             "declare",
@@ -63,7 +63,7 @@ def clean(cli: Cli, repo: Path) -> dict[str, str]:
 
 
 def lint(cli: Cli, *args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
-    result = cli("lint", "--format", "json", *args)
+    result = cli("lint", "--format", "json", *args, now="2026-11-04T10:30:00Z")
     assert "Traceback" not in result.err
     return result.code, json.loads(result.out)
 
@@ -144,11 +144,11 @@ def plant(repo: Path, ids: dict[str, str]) -> list[tuple[str, str, int | None]]:
     expected.append(("integrity/id-mismatch", _rel(repo, renamed), line_of(renamed, "id:")))
     orphan_events = repo / "incidents" / "zzzzzz" / "events"
     orphan_events.mkdir(parents=True)
-    copied = orphan_events / _event(repo, big, "resolved").name
-    shutil.copy(_event(repo, big, "resolved"), copied)
+    copied = orphan_events / _event(repo, big, "update").name
+    shutil.copy(_event(repo, big, "update"), copied)
     expected.append(("integrity/missing-incident", "incidents/zzzzzz/incident.md", None))
     expected.append(("integrity/duplicate-id", _rel(repo, copied), None))
-    expected.append(("integrity/duplicate-id", _rel(repo, _event(repo, big, "resolved")), None))
+    expected.append(("integrity/duplicate-id", _rel(repo, _event(repo, big, "update")), None))
     expected.append(("integrity/id-mismatch", _rel(repo, copied), line_of(copied, "incident:")))
     return expected
 
@@ -202,6 +202,7 @@ def plant_more(repo: Path, cli: Cli) -> list[tuple[str, str, int | None]]:
     sev = _event(repo, h, "severity")
     expected.append(("chronology/concurrent-transition", _rel(repo, sev), line_of(sev, "at:")))
     expected.append(("policy/required-roles", f"incidents/{h}/incident.md", None))
+    expected.append(("policy/postmortem-required", f"incidents/{h}/incident.md", None))
     # policy: unknown severity and role, commander = operations
     i = new("Policy", "sev1", "2026-10-06T10:00:00Z", "--service", "pol", "--commander", "zed")
     for role in ("operations", "communications", "scribe"):
@@ -310,7 +311,7 @@ def test_changed_since_checks_only_what_changed(
     old = _event(repo, clean["b"], "update")
     old.write_text(old.read_text().replace("by: ", "bogus: 1\nby: "))
     git(repo, "commit", "-qam", "a committed fault")
-    cli.ok("update", clean["a"], "new note", now="2026-11-05T00:00:00Z")
+    cli.ok("update", clean["a"], "new note", now="2026-11-04T10:20:00Z")
     new = _event(repo, clean["a"], "update")
     code, data = lint(cli, "--changed-since", "HEAD~1")
     assert code == 0 and data["summary"]["files_checked"] == len(_events(repo, clean["a"])) + 1

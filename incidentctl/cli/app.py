@@ -67,6 +67,7 @@ from incidentctl.cli import (  # noqa: E402
     report,
     respond,
     review,
+    runbooks,
 )
 
 lifecycle.register(app)
@@ -77,4 +78,5 @@ respond.register(app)
 board.register(app)
 review.register(app)
 alerts.register(app)
+runbooks.register(app)
 admin.register(app)

@@ -141,6 +141,7 @@ def declare(
             title=title,
             by=by,
             commander=commander,
+            started_at=started_at,
             commit=not no_commit,
         )
     else:

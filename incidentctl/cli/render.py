@@ -49,6 +49,11 @@ def show(view: IncidentView, zone: tzinfo) -> str:
             extra = f" [{entry.details['status']}]"
         elif entry.type == "comms":
             extra = f" [{entry.details.get('surface')}]"
+        elif entry.type == "runbook":
+            extra = (f" {entry.details.get('runbook')} step {entry.details.get('step')}: "
+                     f"{entry.details.get('outcome')}")
+        elif entry.type == "alert":
+            extra = f" group {entry.details.get('group')}"
         elif entry.type == "page":
             extra = f" {entry.details.get('outcome')}"
         elif entry.type == "declared":

@@ -170,6 +170,23 @@ def build(report: Report, first: str = "severity", explain: bool = False) -> lis
                 ],
             )
         )
+    if report.detection is not None:
+        d = report.detection
+        share = "-" if d.share_promoted is None else f"{d.share_promoted:.0%}"
+        promoted = "-" if d.promoted is None else f"{d.promoted} ({share})"
+        rows = [
+            ["alert groups", "-" if d.alert_groups is None else str(d.alert_groups)],
+            ["promoted to incidents", promoted],
+        ]
+        rows += [
+            [f"incidents detected by {k}", str(v)] for k, v in d.incidents_by_source.items() if v
+        ]
+        rows += [
+            [f"MTTD when detected by {k}", human(a.mean_s)]
+            for k, a in d.ttd_by_source.items()
+            if a.n
+        ]
+        sections.append(Section("Detection", ["figure", "value"], rows))
     if report.trend is not None:
         rows = []
         for name, fig in report.trend.figures.items():

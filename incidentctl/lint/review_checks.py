@@ -158,3 +158,64 @@ def actions(
             )
         found.append(record)
     return found
+
+
+def runbook_files(
+    out: Collector,
+    files: list[RecordFile],
+    config: Config | None,
+    today: date,
+    now: datetime,
+    last_run: dict[tuple[str, int], datetime] | None,
+) -> None:
+    """Validate runbooks and exercise records; flag stale automation and overdue reviews."""
+    from pydantic import ValidationError
+
+    from incidentctl.models.runbook import Exercise, RunbookRecord
+    from incidentctl.runbooks import step_problems
+
+    window = timedelta(days=config.runbooks.exercise_within_days if config else 90)
+    for file in files:
+        if not _parsed(out, file):
+            continue
+        assert file.doc is not None
+        model = RunbookRecord if file.kind == "runbook" else Exercise
+        try:
+            record = model.model_validate(file.doc.meta)
+        except ValidationError as exc:
+            for p in problems(exc, file.doc):
+                out.add("schema/invalid", file.rel, p.line, f"{p.field}: {p.message}")
+            continue
+        if not isinstance(record, RunbookRecord):
+            continue
+        for where, message in step_problems(record):
+            out.add("runbook/placement", file.rel, file.doc.line_of(where), message)
+        if record.review_by and record.review_by < today:
+            out.add(
+                "runbook/review-overdue",
+                file.rel,
+                file.doc.line_of(("review_by",)),
+                f"review was due {record.review_by.isoformat()}",
+                hint="review the runbook with its owner and move review_by",
+            )
+        if last_run is None:
+            continue
+        name = file.rel.rsplit("/", 1)[-1][:-3]
+        for i, step in enumerate(record.steps):
+            if step.placement != "automated":
+                continue
+            when = last_run.get((name, i + 1))
+            if when is None or now - when > window:
+                age = (
+                    "never exercised"
+                    if when is None
+                    else f"last exercised {(now - when).days} days ago"
+                )
+                out.add(
+                    "runbook/stale-step",
+                    file.rel,
+                    file.doc.line_of(("steps", i)),
+                    f"automated step {i + 1} ({step.title}) {age}",
+                    hint=f"incidentctl runbook run {name} --gameday --target staging "
+                    f"--step {i + 1}",
+                )

@@ -70,6 +70,17 @@ _RULES = (
         "warning",
         "an open action item past its due date (an error with lint.overdue_actions: error)",
     ),
+    Rule(
+        "runbook/placement",
+        "error",
+        "an assisted/automated step without a command, or a manual step without instructions",
+    ),
+    Rule("runbook/review-overdue", "warning", "a runbook past its review_by date"),
+    Rule(
+        "runbook/stale-step",
+        "warning",
+        "an automated step never exercised, or not within runbooks.exercise_within_days",
+    ),
     Rule("secrets/detected", "error", "a secret (key, token, password) in a record"),
     Rule("blameless/human-error", "warning", "'human error' as an explanation"),
     Rule("blameless/should-have", "warning", "hindsight: 'should have'"),

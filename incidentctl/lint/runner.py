@@ -114,6 +114,22 @@ def run(
     views = _check_tree(out, tree, config, ws)
     if scope is None or changed_since:
         _possible_duplicates(out, views)
+    if tree.runbooks:
+        from incidentctl.runbooks import last_exercised
+
+        last_run = last_exercised(ws, views) if scope is None else None
+        for file in tree.runbooks:
+            out.texts(file.rel, file.text)
+            _secrets(out, file.rel, file.text)
+        now = ws.now()
+        review_checks.runbook_files(
+            out,
+            tree.runbooks,
+            config,
+            now.astimezone(ws.zone).date() if config else now.date(),
+            now,
+            last_run,
+        )
     findings = sorted(out.findings, key=lambda f: (f.path, f.line or 0, f.rule))
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors

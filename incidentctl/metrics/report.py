@@ -222,6 +222,7 @@ def _row(item: Tagged, options: ReportOptions, order: Sequence[str]) -> Incident
         acknowledged_at=view.acknowledged_at,
         mitigated_at=view.mitigated_at,
         resolved_at=view.resolved_at,
+        detected_by=view.detected_by,
         excluded=excluded,
         **values,
     )

@@ -123,6 +123,20 @@ class ActionFigures(View):
     by_severity: dict[str, dict[str, int]] = Field(default_factory=dict)
 
 
+class DetectionFigures(View):
+    """Detection separate from response: alert groups and how incidents were noticed."""
+
+    alert_groups: int | None = Field(
+        description="groups first fired in the window (null when "
+        "alerts were not read, e.g. with --as-of)"
+    )
+    promoted: int | None
+    share_promoted: float | None
+    groups_by_period: dict[str, int]
+    incidents_by_source: dict[str, int]
+    ttd_by_source: dict[str, Aggregate]
+
+
 class IncidentRow(View):
     """One incident's inputs and phase durations (``--format csv`` and ``--explain``)."""
 
@@ -141,6 +155,7 @@ class IncidentRow(View):
     acknowledged_at: OptTimestamp
     mitigated_at: OptTimestamp
     resolved_at: OptTimestamp
+    detected_by: str | None = None
     ttd_s: float | None
     tta_s: float | None
     ttm_s: float | None
@@ -171,6 +186,7 @@ class Report(View):
     escalations: Escalations
     repeat_class: RepeatClass
     actions: ActionFigures | None = None
+    detection: DetectionFigures | None = None
     trend: Trend | None = None
     unreadable: list[str] = Field(default_factory=list)
     rows: list[IncidentRow]

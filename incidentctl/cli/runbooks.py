@@ -1,0 +1,213 @@
+"""Runbook commands: list, show, run."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from incidentctl.cli.output import data_line, note, print_json, workspace
+
+runbook_app = typer.Typer(
+    help="Runbooks on the prose-to-automation spectrum.", no_args_is_help=True
+)
+NameArg = Annotated[str, typer.Argument(metavar="NAME", help="Runbook name (file stem).")]
+
+
+@runbook_app.command("list")
+def list_(
+    ctx: typer.Context,
+    for_incident: Annotated[
+        str | None, typer.Option("--for", metavar="ID", help="Suggest runbooks for an incident.")
+    ] = None,
+    stale: Annotated[
+        bool,
+        typer.Option("--stale", help="Automated steps not exercised recently; reviews overdue."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+) -> None:
+    """List runbooks, or those matching an incident, or the stale ones."""
+    from incidentctl import runbooks
+
+    ws = workspace(ctx)
+    if stale:
+        views, _ = ws.incidents()
+        found = runbooks.stale(ws, views, ws.now().astimezone(ws.zone).date())
+        if as_json:
+            print_json([{"runbook": s.name, "problem": s.problem} for s in found])
+        for item in [] if as_json else found:
+            data_line(f"{item.name}: {item.problem}")
+        if not found and not as_json:
+            note("no stale runbooks")
+        return
+    if for_incident is not None:
+        suggestions = runbooks.suggest(ws, ws.incident(for_incident))
+        if as_json:
+            print_json(
+                [{"runbook": s.name, "title": s.title, "reasons": s.reasons} for s in suggestions]
+            )
+            return
+        for s in suggestions:
+            data_line(f"{s.name}  {s.title}  ({'; '.join(s.reasons)})")
+        if not suggestions:
+            note("no runbook matches this incident")
+        return
+    rows = []
+    for name in runbooks.names(ws):
+        record, _ = runbooks.load(ws, name)
+        placements = ", ".join(sorted({s.placement for s in record.steps}))
+        rows.append(
+            {
+                "runbook": name,
+                "title": record.title,
+                "owner": record.owner,
+                "steps": len(record.steps),
+                "placements": placements,
+            }
+        )
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        data_line(
+            f"{row['runbook']}  {row['title']}  ({row['steps']} steps: "
+            f"{row['placements']}; owner {row['owner']})"
+        )
+
+
+@runbook_app.command("show")
+def show(ctx: typer.Context, name: NameArg) -> None:
+    """Print a runbook for a responder."""
+    from incidentctl import runbooks
+
+    record, body = runbooks.load(workspace(ctx), name)
+    data_line(
+        f"{record.title}  (owner {record.owner}"
+        + (f", review by {record.review_by}" if record.review_by else "")
+        + ")"
+    )
+    if body.strip():
+        data_line(body.strip())
+    for number, step in enumerate(record.steps, start=1):
+        data_line(f"\n{number}. {step.title}  [{step.placement}, risk {step.risk}]")
+        data_line(f"   why {step.placement}: {step.why}")
+        if step.instructions:
+            for line in step.instructions.splitlines():
+                data_line(f"   {line}")
+        if step.command:
+            data_line(f"   command: {' '.join(step.command)}  (timeout {step.timeout_seconds}s)")
+        if step.expect:
+            data_line(f"   expect: {step.expect}")
+
+
+def run(
+    ctx: typer.Context,
+    name: NameArg,
+    incident: Annotated[
+        str | None,
+        typer.Option("--incident", metavar="ID", help="Record each step in this incident."),
+    ] = None,
+    step: Annotated[int | None, typer.Option("--step", min=1, help="Only this step.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would run.")] = False,
+    yes: Annotated[
+        bool,
+        typer.Option("--yes", "-y", help="Run assisted steps without asking (not high-risk ones)."),
+    ] = False,
+    confirm_high_risk: Annotated[
+        bool, typer.Option("--confirm-high-risk", help="Explicitly allow high-risk steps to run.")
+    ] = False,
+    gameday: Annotated[
+        bool, typer.Option("--gameday", help="An exercise outside a real incident.")
+    ] = False,
+    target: Annotated[
+        str | None, typer.Option("--target", help="Game-day target (fills {target}).")
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", metavar="KEY=VALUE", help="Fill {KEY} in step commands."),
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", metavar="NAME")] = None,
+) -> None:
+    """Run a runbook's steps: manual ones are shown, others run without a shell."""
+    from incidentctl import runbooks
+    from incidentctl.errors import ExitCode, UsageError
+
+    ws = workspace(ctx)
+    if gameday == (incident is not None):
+        raise UsageError("give --incident ID for a real incident, or --gameday --target T")
+    if gameday and not target:
+        raise UsageError("a game day needs --target (e.g. --target staging)")
+    params: dict[str, str] = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.isidentifier():
+            raise UsageError(f"--param {item!r} must look like KEY=VALUE")
+        params[key] = value
+    if target:
+        params["target"] = target
+    record, _ = runbooks.load(ws, name)
+    runbooks.require_committed(ws, name)
+    incident_id = ws.resolve_id(incident) if incident else None
+    person = by or ws.default_person()
+    chosen = list(enumerate(record.steps, start=1))
+    if step is not None:
+        if step > len(chosen):
+            raise UsageError(f"runbook {name} has {len(chosen)} steps")
+        chosen = [chosen[step - 1]]
+    interactive = sys.stdin.isatty()
+    failed = False
+    for number, spec in chosen:
+        argv = runbooks.expand(list(spec.command), params)
+        note(f"step {number}: {spec.title} [{spec.placement}, risk {spec.risk}]")
+        if spec.placement == "manual":
+            for line in (spec.instructions or "").splitlines():
+                note(f"  {line}")
+            result = runbooks.StepResult(number, spec, "shown", None, spec.instructions or "", argv)
+        elif dry_run:
+            note(f"  would run: {argv}")
+            continue
+        else:
+            outcome = None
+            if spec.risk == "high" and not confirm_high_risk:
+                if interactive:
+                    answer = typer.prompt(
+                        f"  high-risk step; type '{number}' to run it",
+                        default="",
+                        show_default=False,
+                    )
+                    if answer.strip() != str(number):
+                        outcome = "refused"
+                else:
+                    outcome = "refused"
+            elif (
+                spec.placement == "assisted"
+                and not yes
+                and not confirm_high_risk
+                and (not interactive or not typer.confirm(f"  run {argv}?", default=False))
+            ):
+                outcome = "refused"
+            if outcome == "refused":
+                note("  not run: needs an explicit confirmation")
+                result = runbooks.StepResult(
+                    number, spec, "refused", None, "not run: no confirmation", argv
+                )
+            else:
+                status, code, output = runbooks.execute(argv, spec.timeout_seconds, ws.root)
+                result = runbooks.StepResult(number, spec, status, code, output, argv)
+                note(f"  {status}" + (f" (exit code {code})" if code is not None else ""))
+        if incident_id is not None:
+            runbooks.record_incident_step(ws, incident_id, name, result, person)
+        elif result.outcome != "shown":
+            runbooks.record_exercise(ws, name, result, person, target or "")
+        if result.outcome in ("failed", "timeout", "refused"):
+            failed = True
+            break
+    if failed:
+        raise typer.Exit(int(ExitCode.CHECK_FAILED))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the runbook commands to ``app``."""
+    runbook_app.command("run")(run)
+    app.add_typer(runbook_app, name="runbook", rich_help_panel="Respond")
