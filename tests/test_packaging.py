@@ -127,8 +127,12 @@ def test_every_lint_rule_is_documented() -> None:
     text = (DOCS / "lint.md").read_text(encoding="utf-8")
     missing = [rule for rule in RULES if f"`{rule}`" not in text]
     assert not missing, f"docs/lint.md lacks: {missing}"
-    missing = [rule for rule in RULES if rule.startswith("blameless/")
-               and f"`{rule}`" not in (DOCS / "postmortems.md").read_text(encoding="utf-8")]
+    missing = [
+        rule
+        for rule in RULES
+        if rule.startswith("blameless/")
+        and f"`{rule}`" not in (DOCS / "postmortems.md").read_text(encoding="utf-8")
+    ]
     assert not missing, f"docs/lint.md lacks: {missing}"
 
 

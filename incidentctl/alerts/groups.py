@@ -41,6 +41,7 @@ class Group:
     members: dict[str, Member] = field(default_factory=dict)
     incident: str | None = None
     severity_hint: str | None = None
+    fixed_start: bool = False
 
     @property
     def status(self) -> str:
@@ -65,10 +66,9 @@ def _time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def _group_id(key: dict[str, str], first: datetime, fingerprint: str) -> str:
-    digest = hashlib.sha256(
-        f"{sorted(key.items())}|{first.isoformat()}|{fingerprint}".encode()
-    ).digest()
+def _group_id(key: dict[str, str], opened: str, fingerprint: str) -> str:
+    """Stable across recomputation: the key and the notification that opened the group."""
+    digest = hashlib.sha256(f"{sorted(key.items())}|{opened}|{fingerprint}".encode()).digest()
     number = int.from_bytes(digest[:8], "big")
     return "g" + "".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(7))
 
@@ -97,37 +97,36 @@ def correlate(
         received = _time(line.received_at)
         fired = _time(alert["starts_at"]) if alert.get("starts_at") else received
         group = open_by_key.get(key_tuple)
+        reopened = False
         if group is not None:
             link = links.get(group.id)
             closed_by_incident = link is not None and link[1] is not None and received > link[1]
             quiet = group.status == "resolved" and received - group.last_seen > window
-            stale = (
-                received - group.last_seen > window
-                and alert["status"] == "firing"
-                and group.status == "resolved"
-            )
-            if closed_by_incident or quiet or stale:
-                group = None
+            if closed_by_incident or quiet:
+                group, reopened = None, True
         if group is None:
             if alert["status"] != "firing":
                 continue  # a resolution with nothing open: nothing to group
-            first = min(fired, received)
+            opened = f"{line.received_at}|{line.delivery}|{line.index}"
             group = Group(
-                id=_group_id(key, first, alert["fingerprint"]),
+                id=_group_id(key, opened, alert["fingerprint"]),
                 key=key,
                 service=str(alert.get("service", "")),
                 alertname=str(alert.get("alertname", "")),
-                first_fired=first,
+                # A firing after the previous group closed starts when it was seen again.
+                first_fired=received if reopened else min(fired, received),
                 last_seen=received,
                 severity_hint=alert.get("severity_hint"),
+                fixed_start=reopened,
             )
             groups.append(group)
             open_by_key[key_tuple] = group
         member = group.members.get(alert["fingerprint"])
         if member is None:
+            start = received if group.fixed_start else min(fired, received)
             member = Member(
                 alert["fingerprint"],
-                min(fired, received),
+                start,
                 received,
                 0,
                 alert["status"],
@@ -139,7 +138,8 @@ def correlate(
         if alert["status"] == "firing":
             member.count += 1
             group.count += 1
-            group.first_fired = min(group.first_fired, fired)
+            if not group.fixed_start:
+                group.first_fired = min(group.first_fired, fired)
         group.last_seen = max(group.last_seen, received)
     for group in groups:
         link = links.get(group.id)

@@ -33,13 +33,18 @@ class Receiver:
         self.known = spool.known_deliveries(ws.layout)
         self.stored = 0
 
+    def fresh(self) -> Workspace:
+        """A workspace with its own notion of now (one per flush; config re-read)."""
+        return Workspace(self.ws.layout, self.ws.clock)
+
     def flush(self) -> None:
         """Commit what was received since the last flush, then auto-declare."""
         with self.lock:
             try:
-                if service.commit_spool(self.ws, "alerts: store received notifications"):
+                ws = self.fresh()
+                if service.commit_spool(ws, "alerts: store received notifications"):
                     self.log("committed received alerts")
-                declared = service.auto_declare(self.ws)
+                declared = service.auto_declare(ws)
                 for incident in declared:
                     self.log(f"declared incident {incident} from an alert group")
             except IncidentctlError as exc:
@@ -99,7 +104,9 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length)
             try:
                 with receiver.lock:
-                    count, duplicate = service.store(receiver.ws, body, known=receiver.known)
+                    count, duplicate = service.store(
+                        receiver.ws, body, known=receiver.known, now=receiver.ws.clock()
+                    )
             except UsageError as exc:
                 self._reply(400, {"error": exc.message})
                 return

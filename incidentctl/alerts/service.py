@@ -60,14 +60,16 @@ def commit_spool(ws: Workspace, message: str) -> bool:
     return True
 
 
-def store(ws: Workspace, body: bytes, *, known: set[str] | None = None) -> tuple[int, bool]:
+def store(
+    ws: Workspace, body: bytes, *, known: set[str] | None = None, now: datetime | None = None
+) -> tuple[int, bool]:
     """Parse and durably append a delivery; (alerts stored, was a duplicate)."""
     alerts = parse(body, fp_labels=list(ws.config.alerts.fingerprint_labels))
     key = spool.delivery_key(body)
     seen = known if known is not None else spool.known_deliveries(ws.layout)
     if key in seen:
         return 0, True
-    spool.append(ws.layout, alerts, key, ws.now())
+    spool.append(ws.layout, alerts, key, now or ws.now())
     seen.add(key)
     return len(alerts), False
 

@@ -50,8 +50,10 @@ def show(view: IncidentView, zone: tzinfo) -> str:
         elif entry.type == "comms":
             extra = f" [{entry.details.get('surface')}]"
         elif entry.type == "runbook":
-            extra = (f" {entry.details.get('runbook')} step {entry.details.get('step')}: "
-                     f"{entry.details.get('outcome')}")
+            extra = (
+                f" {entry.details.get('runbook')} step {entry.details.get('step')}: "
+                f"{entry.details.get('outcome')}"
+            )
         elif entry.type == "alert":
             extra = f" group {entry.details.get('group')}"
         elif entry.type == "page":
