@@ -159,14 +159,12 @@ def run(
     report = build(everyone, order, options, main.now(), names)
     detected = {(t.repo, t.incident.id): t.incident.detected_at for t in everyone}
     report = with_actions(report, actions, detected, main.now().astimezone(main.zone).date())
-    alert_groups = None
-    if request.as_of is None:
-        from incidentctl.alerts import service as alert_service
+    from incidentctl.alerts import service as alert_service
 
-        alert_groups = []
-        for name, ws in zip(names, workspaces, strict=True):
-            views = [t.incident for t in everyone if t.repo == name]
-            alert_groups += alert_service.groups(ws, views)
+    alert_groups = []
+    for name, ws in zip(names, workspaces, strict=True):
+        views = [t.incident for t in everyone if t.repo == name]
+        alert_groups += alert_service.groups(ws, views, as_of=request.as_of)
     report = with_detection(report, alert_groups)
     if problems:
         report = report.model_copy(

@@ -33,7 +33,15 @@ steps:
   - title: Echo arguments
     placement: automated
     why: Shows arguments arrive literally.
-    command: [PYTHON, -c, "import sys, json; print(json.dumps(sys.argv[1:]))", "$(touch pwned)", "; rm -rf /", "a|b", "`id`", "*"]
+    command:
+      - PYTHON
+      - -c
+      - "import sys, json; print(json.dumps(sys.argv[1:]))"
+      - "$(touch pwned)"
+      - "; rm -rf /"
+      - "a|b"
+      - "`id`"
+      - "*"
   - title: Hang
     placement: automated
     why: Exercises the timeout.

@@ -24,11 +24,14 @@ def links(views: list[IncidentView]) -> dict[str, tuple[str, datetime | None]]:
     return found
 
 
-def groups(ws: Workspace, views: list[IncidentView] | None = None) -> list[Group]:
-    """Every alert group, newest first."""
+def groups(
+    ws: Workspace, views: list[IncidentView] | None = None, *, as_of: str | None = None
+) -> list[Group]:
+    """Every alert group (as committed at ``as_of`` if given), newest first."""
     if views is None:
-        views, _ = ws.incidents()
-    result = correlate(list(spool.read(ws.layout)), ws.config.alerts, links(views))
+        views, _ = ws.incidents(as_of=as_of)
+    lines = spool.read_at(ws.layout, as_of) if as_of else list(spool.read(ws.layout))
+    result = correlate(lines, ws.config.alerts, links(views))
     return sorted(result, key=lambda g: (g.first_fired, g.id), reverse=True)
 
 

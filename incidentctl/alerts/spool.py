@@ -64,21 +64,42 @@ def files(layout: Layout) -> list[Path]:
     return sorted(p for p in base.glob("*/*.jsonl") if p.is_file() and not p.is_symlink())
 
 
+def _lines(chunks: Iterator[bytes]) -> Iterator[SpoolLine]:
+    for raw in chunks:
+        try:
+            data = json.loads(raw)
+            yield SpoolLine(
+                str(data["delivery"]), int(data["i"]), str(data["received_at"]), dict(data["alert"])
+            )
+        except (ValueError, KeyError, TypeError):
+            continue  # a partial line from an interrupted write
+
+
 def read(layout: Layout) -> Iterator[SpoolLine]:
-    """Every valid line of every spool file (a torn last line is skipped)."""
+    """Every valid line of every spool file in the working tree."""
     for path in files(layout):
         with path.open("rb") as handle:
-            for raw in handle:
-                try:
-                    data = json.loads(raw)
-                    yield SpoolLine(
-                        str(data["delivery"]),
-                        int(data["i"]),
-                        str(data["received_at"]),
-                        dict(data["alert"]),
-                    )
-                except (ValueError, KeyError, TypeError):
-                    continue
+            yield from _lines(iter(handle))
+
+
+def read_at(layout: Layout, rev: str) -> list[SpoolLine]:
+    """Every valid spool line as committed at ``rev``."""
+    from incidentctl import gitrepo
+
+    listing = gitrepo.run(
+        ["ls-tree", "-r", "-z", "--end-of-options", gitrepo.safe_rev(rev), "--", SPOOL_DIR],
+        layout.root,
+        check=False,
+    )
+    shas = [
+        item.split("\t", 1)[0].split()[2]
+        for item in listing.stdout.split("\0")
+        if item and item.endswith(".jsonl") and " blob " in item.split("\t", 1)[0]
+    ]
+    found: list[SpoolLine] = []
+    for blob in gitrepo.cat_blobs(layout.root, shas) if shas else []:
+        found.extend(_lines(iter(blob.splitlines())))
+    return found
 
 
 def known_deliveries(layout: Layout) -> set[str]:
