@@ -10,6 +10,8 @@ from incidentctl.store import transaction
 from incidentctl.store.lock import clone_lock
 from incidentctl.workspace import Workspace
 
+spool_dir = "alerts/spool"
+
 
 @dataclass(frozen=True)
 class SyncOutcome:
@@ -41,8 +43,14 @@ def sync(
     """Commit what an interrupted command saved, then optionally pull and push."""
     if remote is not None:
         gitrepo.safe_rev(remote, what="remote name")
+    from incidentctl.alerts.service import commit_spool
+
+    if commit_spool(ws, "alerts: store received notifications"):
+        recovered_alerts = [spool_dir]
+    else:
+        recovered_alerts = []
     with clone_lock(transaction.state_dir(ws.layout)):
-        recovered = transaction.recover(ws.layout)
+        recovered = transaction.recover(ws.layout) + recovered_alerts
         if pull:
             proc = gitrepo.pull(ws.root, remote)
             if proc.returncode != 0:

@@ -288,3 +288,14 @@ def test_bad_alert_input_is_a_clear_error(
     result = cli("alert", "ingest", str(feed))
     assert result.code == 2 and message in result.err and "Traceback" not in result.err
     assert not (repo / "alerts" / "spool").exists()
+
+
+def test_crash_after_acknowledging_loses_nothing(server, repo: Path, cli: Cli) -> None:  # type: ignore[no-untyped-def]
+    base, proc = server
+    body = alertmanager_payload([am_alert("web-9", "2026-11-30T09:00:00Z")])
+    assert post(base + "/alerts", body, {"Authorization": "Bearer s3cr3t-token"})[0] == 200
+    proc.send_signal(signal.SIGKILL)  # before any batched commit
+    proc.wait(timeout=10)
+    assert [g["count"] for g in cli.ok("alert", "groups", "--json").json()] == [1]
+    synced = cli.ok("sync")
+    assert "alerts/spool" in synced.err and is_clean(repo)
