@@ -52,12 +52,15 @@ def ordered(events: Iterable[Event]) -> list[Event]:
 
 
 def _entry(event: Event) -> TimelineEntry:
+    # Built from an already validated event: no second validation (this is the hot loop of
+    # every bulk read).
+    fields = event.__dict__
     details: dict[str, Any] = {}
     for name in _DETAIL_FIELDS:
-        value = getattr(event, name, None)
-        if value not in (None, {}):
+        value = fields.get(name)
+        if value is not None and value != {}:
             details[name] = format_timestamp(value) if isinstance(value, datetime) else value
-    return TimelineEntry(
+    return TimelineEntry.model_construct(
         id=event.id,
         at=event.at,
         type=event.type,
@@ -89,7 +92,9 @@ def fold(record: IncidentRecord, events: Iterable[Event], summary: str = "") -> 
         if previous == person:
             return
         roles[role] = person
-        role_history.append(RoleChange(at=at, role=role, person=person, previous=previous))
+        role_history.append(
+            RoleChange.model_construct(at=at, role=role, person=person, previous=previous)
+        )
 
     for event in ordered(events):
         timeline.append(_entry(event))
@@ -103,7 +108,9 @@ def fold(record: IncidentRecord, events: Iterable[Event], summary: str = "") -> 
             detected = event.detected_at or event.at
             severity = event.severity
             severity_history.append(
-                SeverityChange(at=event.at, from_=None, to=event.severity, reason=None)
+                SeverityChange.model_construct(
+                    at=event.at, from_=None, to=event.severity, reason=None
+                )
             )
             for role, person in event.roles.items():
                 take_role(event.at, role, person)
@@ -117,7 +124,7 @@ def fold(record: IncidentRecord, events: Iterable[Event], summary: str = "") -> 
         elif isinstance(event, SeverityChanged):
             if event.severity != severity:
                 severity_history.append(
-                    SeverityChange(
+                    SeverityChange.model_construct(
                         at=event.at,
                         from_=severity if declared else None,
                         to=event.severity,
@@ -149,7 +156,7 @@ def fold(record: IncidentRecord, events: Iterable[Event], summary: str = "") -> 
     if declared is None:
         warnings.append("no 'declared' event: lifecycle times and severity are unknown")
 
-    return IncidentView(
+    return IncidentView.model_construct(
         id=record.id,
         title=record.title,
         severity=severity,

@@ -52,10 +52,16 @@ def with_actions(
         median_time_to_close_s=float(statistics.median(closed)) if closed else None,
         by_severity=dict(sorted(by_severity.items())),
     )
+    by_incident: dict[tuple[str, str], list[ActionRecord]] = {}
+    for repo, items in actions.items():
+        for action in items:
+            by_incident.setdefault((repo, action.incident), []).append(action)
     repeats = []
     for repeat in report.repeat_class.repeats:
         moment = detected.get((repeat.repo, repeat.id))
-        records = actions.get(repeat.repo, [])
+        records = [
+            a for prior in repeat.prior_ids for a in by_incident.get((repeat.repo, prior), [])
+        ]
         count = open_at(records, set(repeat.prior_ids), moment) if moment else None
         repeats.append(repeat.model_copy(update={"prior_open_actions": count}))
     repeat_class = report.repeat_class.model_copy(update={"repeats": repeats})

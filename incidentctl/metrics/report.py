@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -164,25 +165,32 @@ def _repeats(
         if t.incident.root_cause_class and not t.incident.drill and not t.incident.duplicate_of
     ]
     window = timedelta(days=options.lookback_days)
+    # Earlier incidents per class, in detection order: each lookup is a binary search.
+    by_class: dict[str, list[Tagged]] = defaultdict(list)
+    for c in sorted(candidates, key=lambda c: (c.incident.detected_at, c.incident.id)):
+        by_class[c.incident.root_cause_class or ""].append(c)
+    times: dict[str, list[datetime]] = {
+        k: [c.incident.detected_at for c in v if c.incident.detected_at]
+        for k, v in by_class.items()
+    }
     repeats: list[Repeat] = []
     for item in with_class:
         view = item.incident
         assert view.detected_at is not None
+        cls = view.root_cause_class or ""
+        lo = bisect_left(times.get(cls, []), view.detected_at - window)
+        hi = bisect_left(times.get(cls, []), view.detected_at)
         priors = [
             c
-            for c in candidates
-            if c.incident.root_cause_class == view.root_cause_class
-            and c.incident.detected_at is not None
-            and view.detected_at - window <= c.incident.detected_at < view.detected_at
-            and (not options.same_service or set(c.incident.services) & set(view.services))
+            for c in by_class.get(cls, [])[lo:hi]
+            if not options.same_service or set(c.incident.services) & set(view.services)
         ]
         if priors:
-            priors.sort(key=lambda c: (c.incident.detected_at, c.incident.id))
             repeats.append(
                 Repeat(
                     id=view.id,
                     repo=item.repo,
-                    class_=view.root_cause_class or "",
+                    class_=cls,
                     prior_ids=[c.incident.id for c in priors],
                 )
             )

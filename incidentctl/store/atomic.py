@@ -96,11 +96,17 @@ def replace(path: Path, text: str) -> None:
         raise _describe(exc, path) from None
 
 
-def read_bytes(path: Path) -> bytes:
+_FIRST_READ = 1 << 16
+
+
+def read_bytes(path: Path | str) -> bytes:
     """Read a record file without following a symlink at its last component."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     try:
-        chunks = []
+        data = os.read(fd, _FIRST_READ)  # almost every record fits in one read
+        if len(data) < _FIRST_READ:
+            return data
+        chunks = [data]
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
         return b"".join(chunks)

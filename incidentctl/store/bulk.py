@@ -82,18 +82,25 @@ def _record_paths(layout: Layout) -> Iterator[str]:
 def disk_snapshot(layout: Layout) -> Snapshot:
     """Every incident file in the working tree (symlinks and temp files are skipped)."""
     snap = Snapshot()
+    root = str(layout.root) + "/"
     for rel in _record_paths(layout):
         try:
-            if os.path.islink(layout.root / rel):
+            if rel.endswith("/events"):  # a symlinked events folder, reported by the walk
                 snap.broken[rel.split("/")[1]] = RecordError(
                     "is a symbolic link; incidentctl does not read through links", path=rel
                 )
                 continue
-            raw = read_bytes(layout.root / rel)
+            raw = read_bytes(root + rel)
         except FileNotFoundError:
             snap.incidents.setdefault(rel.split("/")[1], IncidentFiles())
             continue
-        except OSError:
+        except OSError as exc:
+            if os.path.islink(root + rel):
+                snap.broken[rel.split("/")[1]] = RecordError(
+                    "is a symbolic link; incidentctl does not read through links", path=rel
+                )
+                continue
+            snap.broken[rel.split("/")[1]] = RecordError(f"cannot read: {exc.strerror}", path=rel)
             continue
         snap.add(rel, raw)
     return snap

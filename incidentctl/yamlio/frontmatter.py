@@ -17,16 +17,24 @@ MAX_FRONTMATTER_BYTES = 64 * 1024
 _CONFLICT_PREFIXES = ("<<<<<<< ", ">>>>>>> ", "=======", "|||||||")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Document:
-    """A parsed record file: frontmatter mapping, body text and value lines (file-relative)."""
+    """A parsed record file: frontmatter mapping, body text and value lines (file-relative).
+
+    Lines are recorded only when asked for, or computed on first use (error messages), so
+    bulk reads do not pay for them.
+    """
 
     meta: dict[str, Any]
     body: str
-    lines: dict[Path, int]
+    lines: dict[Path, int] | None
+    front: str = ""
 
     def line_of(self, path: Path) -> int | None:
         """The file line of a value, or of its closest enclosing value."""
+        if self.lines is None:
+            _, found = load(self.front)
+            self.lines = {key: line + 1 for key, line in found.items()}
         for end in range(len(path), -1, -1):
             line = self.lines.get(path[:end])
             if line is not None:
@@ -65,8 +73,8 @@ def conflict_marker_line(text: str) -> int | None:
     return None
 
 
-def parse(raw: bytes) -> Document:
-    """Parse a whole record file."""
+def parse(raw: bytes, *, with_lines: bool = False) -> Document:
+    """Parse a whole record file (value lines are computed on demand unless asked for)."""
     text = decode(raw)
     marker = conflict_marker_line(text)
     if marker is not None:
@@ -84,11 +92,11 @@ def parse(raw: bytes) -> Document:
         raise YamlProblem(f"frontmatter is larger than {MAX_FRONTMATTER_BYTES // 1024} KiB", 1)
     body = text[end + 5 :]
     try:
-        data, lines = load(fm_text)
+        data, lines = load(fm_text, with_lines=with_lines)
     except YamlProblem as exc:
         raise YamlProblem(exc.message, exc.line + 1 if exc.line is not None else None) from None
     if not isinstance(data, dict):
         kind = "empty" if data is None else ("a list" if isinstance(data, list) else "a scalar")
         raise YamlProblem(f"frontmatter must be a mapping, found {kind}", 2)
-    shifted = {path: line + 1 for path, line in lines.items()}
-    return Document(meta=data, body=body, lines=shifted)
+    shifted = {path: line + 1 for path, line in lines.items()} if with_lines else None
+    return Document(meta=data, body=body, lines=shifted, front=fm_text)

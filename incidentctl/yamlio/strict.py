@@ -72,8 +72,8 @@ def _check_depth(text: str) -> None:
         raise YamlProblem(f"malformed YAML: {problem}", mark.line + 1 if mark else None) from None
 
 
-def load(text: str) -> tuple[Any, dict[Path, int]]:
-    """Parse one YAML document; return the data and the 1-based line of every value."""
+def load(text: str, *, with_lines: bool = True) -> tuple[Any, dict[Path, int]]:
+    """Parse one YAML document; return the data and (if asked) the line of every value."""
     _check_depth(text)
     loader = _Loader(text)
     try:
@@ -90,7 +90,36 @@ def load(text: str) -> tuple[Any, dict[Path, int]]:
         return None, {}
     lines: dict[Path, int] = {}
     seen: set[int] = set()
+    if not with_lines:
+        return _fast(node, 0, seen), lines
     return _build(node, (), lines, seen), lines
+
+
+def _fast(node: Any, depth: int, seen: set[int]) -> Any:
+    """:func:`_build` without recording lines (the bulk-read path); same checks."""
+    if id(node) in seen:
+        raise YamlProblem("aliases (*name) are not allowed in records", node.start_mark.line + 1)
+    seen.add(id(node))
+    if depth > MAX_DEPTH:
+        raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark.line + 1)
+    tag = node.tag
+    if tag == PLAIN_TAG:
+        return Plain(node.value)
+    if tag == QUOTED_TAG:
+        return str(node.value)
+    if tag == SEQ_TAG:
+        return [_fast(item, depth + 1, seen) for item in node.value]
+    if tag == MAP_TAG:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag not in (PLAIN_TAG, QUOTED_TAG):
+                raise YamlProblem("mapping keys must be plain text", key_node.start_mark.line + 1)
+            key = str(key_node.value)
+            if key in result:
+                raise YamlProblem(f"duplicate key {key!r}", key_node.start_mark.line + 1)
+            result[key] = _fast(value_node, depth + 1, seen)
+        return result
+    raise YamlProblem(f"YAML tag {tag!r} is not allowed in records", node.start_mark.line + 1)
 
 
 def _build(node: Any, path: Path, lines: dict[Path, int], seen: set[int]) -> Any:
