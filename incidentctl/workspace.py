@@ -5,6 +5,7 @@ The CLI is one client of this class; everything is usable and testable without T
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cached_property
@@ -117,6 +118,10 @@ class Workspace:
         """Every incident (at git revision ``as_of`` if given); broken ones reported apart."""
         from incidentctl.store import bulk
 
+        if os.environ.get("INCIDENTCTL_NO_CACHE") != "1":
+            cached = bulk.load_cached(self.layout, as_of, progress)
+            if cached is not None:
+                return cached
         snapshot = (
             bulk.git_snapshot(self.layout, as_of) if as_of else bulk.disk_snapshot(self.layout)
         )

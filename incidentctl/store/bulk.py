@@ -52,13 +52,17 @@ class Snapshot:
             entry.events.append((rel, raw))
 
 
-def _record_paths(layout: Layout) -> Iterator[str]:
+def _record_paths(layout: Layout, only: set[str] | None = None) -> Iterator[str]:
+    if only is not None and not only:
+        return
     try:
         folders = os.scandir(layout.incidents)
     except FileNotFoundError:
         return
     with folders:
         for folder in folders:
+            if only is not None and folder.name not in only:
+                continue
             if not INCIDENT_ID.fullmatch(folder.name) or not folder.is_dir(follow_symlinks=False):
                 continue
             yield f"incidents/{folder.name}/incident.md"
@@ -79,11 +83,11 @@ def _record_paths(layout: Layout) -> Iterator[str]:
                         yield f"incidents/{folder.name}/events/{event.name}"
 
 
-def disk_snapshot(layout: Layout) -> Snapshot:
+def disk_snapshot(layout: Layout, only: set[str] | None = None) -> Snapshot:
     """Every incident file in the working tree (symlinks and temp files are skipped)."""
     snap = Snapshot()
     root = str(layout.root) + "/"
-    for rel in _record_paths(layout):
+    for rel in _record_paths(layout, only):
         try:
             if rel.endswith("/events"):  # a symlinked events folder, reported by the walk
                 snap.broken[rel.split("/")[1]] = RecordError(
@@ -170,4 +174,122 @@ def load(
             problems.append(LoadProblem(incident_id, exc))
         if progress is not None and (done % 200 == 0 or done == total):
             progress(done, total)
+    return views, problems
+
+
+def _z(output: str) -> list[str]:
+    return [item for item in output.split("\0") if item]
+
+
+def load_cached(
+    layout: Layout, as_of: str | None = None, progress: Progress | None = None
+) -> tuple[list[IncidentView], list[LoadProblem]] | None:
+    """Every incident, served from the blob-keyed cache where the content is unchanged.
+
+    Returns None when git cannot describe the tree (not a repo, git failing); the caller
+    then reads the working tree directly.
+    """
+    from incidentctl.store.cache import ViewCache, key
+
+    if as_of is not None:
+        rev = gitrepo.safe_rev(as_of)
+        check = gitrepo.run(
+            ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
+            layout.root,
+            check=False,
+        )
+        if check.returncode != 0:
+            from incidentctl.errors import UsageError
+
+            raise UsageError(f"unknown git revision {rev!r}")
+        listing = gitrepo.run(
+            ["ls-tree", "-r", "-z", check.stdout.strip(), "--", "incidents"],
+            layout.root,
+            check=False,
+        )
+        if listing.returncode != 0:
+            return None
+        entries = []
+        for item in _z(listing.stdout):
+            meta, rel = item.split("\t", 1)
+            mode, _kind, blob = meta.split()
+            entries.append((mode, blob, rel))
+        dirty: set[str] = set()
+    else:
+        listing = gitrepo.run(["ls-files", "-s", "-z", "--", "incidents"], layout.root, check=False)
+        changed = gitrepo.run(
+            ["diff-files", "--name-only", "-z", "--", "incidents"], layout.root, check=False
+        )
+        others = gitrepo.run(["ls-files", "-o", "-z", "--", "incidents"], layout.root, check=False)
+        if listing.returncode or changed.returncode or others.returncode:
+            return None
+        entries = []
+        dirty = set()
+        for item in _z(listing.stdout):
+            meta, rel = item.split("\t", 1)
+            mode, blob, stage = meta.split()
+            if stage != "0":
+                dirty.add(rel.split("/")[1] if rel.count("/") >= 2 else rel)
+            entries.append((mode, blob, rel))
+        for rel in _z(changed.stdout) + _z(others.stdout):
+            parts = rel.split("/")
+            if len(parts) >= 3:
+                dirty.add(parts[1])
+    per_incident: dict[str, list[tuple[str, str, str]]] = {}
+    for mode, blob, rel in entries:
+        parts = rel.split("/")
+        if len(parts) >= 3 and INCIDENT_ID.fullmatch(parts[1]):
+            per_incident.setdefault(parts[1], []).append((mode, blob, rel))
+    if as_of is None:
+        for incident_id in layout.incident_ids():
+            if incident_id not in per_incident:
+                dirty.add(incident_id)
+    cache = ViewCache(layout)
+    views: list[IncidentView] = []
+    problems: list[LoadProblem] = []
+    misses: dict[str, str] = {}
+    ids = sorted(set(per_incident) | (dirty if as_of is None else set()))
+    clean_misses: list[str] = []
+    for incident_id in ids:
+        files = per_incident.get(incident_id, [])
+        if incident_id in dirty or any(mode == "120000" for mode, _, _ in files):
+            continue
+        name = key([(rel, blob) for _, blob, rel in files])
+        misses[incident_id] = name
+        view = cache.get(name)
+        if view is not None:
+            views.append(view)
+            del misses[incident_id]
+        else:
+            clean_misses.append(incident_id)
+    # Everything not served from the cache is read once and parsed once.
+    snapshot = Snapshot()
+    if as_of is not None:
+        wanted = [
+            (rel, blob)
+            for i in clean_misses
+            for mode, blob, rel in per_incident[i]
+            if mode != "120000"
+        ]
+        for (rel, _), raw in zip(
+            wanted,
+            gitrepo.cat_blobs(layout.root, [b for _, b in wanted]) if wanted else [],
+            strict=True,
+        ):
+            snapshot.add(rel, raw)
+        for incident_id in ids:
+            if any(mode == "120000" for mode, _, _ in per_incident.get(incident_id, [])):
+                snapshot.broken[incident_id] = RecordError(
+                    "is a symbolic link; incidentctl does not read through links",
+                    path=f"incidents/{incident_id}",
+                )
+    else:
+        snapshot = disk_snapshot(layout, only=set(clean_misses) | dirty)
+    loaded, problems = load(snapshot, progress)
+    for view in loaded:
+        if view.id in misses:
+            cache.put(misses[view.id], view)
+    views.extend(loaded)
+    cache.save()
+    views.sort(key=lambda v: v.id)
     return views, problems

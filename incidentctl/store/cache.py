@@ -1,0 +1,80 @@
+"""A cache of derived incidents, keyed by the git blob ids of each incident's files.
+
+Kept under the git dir (never committed), always safe to delete, never trusted for a file
+whose content changed: an incident is served from the cache only when none of its files
+differs from the index (``git diff-files``, which re-checks content whenever stat data
+changed) and none is untracked. Anything unreadable in the cache is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sys
+from pathlib import Path
+
+from incidentctl import __version__
+from incidentctl.models.views import IncidentView
+from incidentctl.store import transaction
+from incidentctl.store.layout import Layout
+
+FORMAT = f"1-{__version__}-{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def path(layout: Layout) -> Path:
+    return transaction.state_dir(layout) / "cache" / "incidents.pickle"
+
+
+def key(files: list[tuple[str, str]]) -> str:
+    """The identity of an incident's content: its files' paths and blob ids."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for rel, blob in sorted(files):
+        digest.update(f"{rel}\0{blob}\n".encode())
+    return digest.hexdigest()
+
+
+class ViewCache:
+    """Incident views by content key; loaded once, written back only when it changed."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.file = path(layout)
+        self.entries: dict[str, IncidentView] = {}
+        self.used: set[str] = set()
+        self.dirty = False
+        try:
+            with self.file.open("rb") as handle:
+                data = pickle.load(handle)
+            if isinstance(data, dict) and data.get("format") == FORMAT:
+                entries = data.get("entries")
+                if isinstance(entries, dict):
+                    self.entries = entries
+        except Exception:
+            self.entries = {}
+
+    def get(self, name: str) -> IncidentView | None:
+        view = self.entries.get(name)
+        if isinstance(view, IncidentView):
+            self.used.add(name)
+            return view
+        return None
+
+    def put(self, name: str, view: IncidentView) -> None:
+        self.entries[name] = view
+        self.used.add(name)
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write back (dropping entries this run did not use); errors are ignored."""
+        if not self.dirty and len(self.used) == len(self.entries):
+            return
+        keep = {k: v for k, v in self.entries.items() if k in self.used}
+        with contextlib.suppress(OSError):
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
+            with tmp.open("wb") as handle:
+                pickle.dump(
+                    {"format": FORMAT, "entries": keep}, handle, protocol=pickle.HIGHEST_PROTOCOL
+                )
+            os.replace(tmp, self.file)
