@@ -163,7 +163,9 @@ def incident_files(rng: random.Random, ids: Ids, at: datetime, now: datetime
 
 
 def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"git {' '.join(args)} failed: {proc.stderr.strip()}")
 
 
 def generate(count: int, out: Path, seed: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,6 +13,7 @@ from incidentctl.metrics.detection import with_detection
 from incidentctl.metrics.report import SEVERITY_BASES, ReportOptions, Tagged, build
 from incidentctl.models.report import Period, Report
 from incidentctl.models.review import ActionRecord
+from incidentctl.store import report_cache
 from incidentctl.store.bulk import LoadProblem, Progress
 from incidentctl.workspace import Workspace
 
@@ -128,8 +130,18 @@ def run(
         raise UsageError(f"--period must be one of {', '.join(periods.GRANULARITIES)}")
     if request.compare not in (None, "previous"):
         raise UsageError("--compare accepts 'previous'")
-    main = workspaces[0]
+    main = workspace = workspaces[0]
     period = window(main, request)
+    today = main.now().astimezone(main.zone).date()
+    states = [report_cache.state(ws, request.as_of) for ws in workspaces]
+    cache_key = None
+    if all(states) and os.environ.get("INCIDENTCTL_NO_CACHE") != "1":
+        cache_key = report_cache.key(
+            [s or "" for s in states], request, (period.since, period.until), today
+        )
+        cached = report_cache.get(workspace, cache_key)
+        if cached is not None:
+            return cached.model_copy(update={"generated_at": main.now()}), []
     order: list[str] = []
     everyone: list[Tagged] = []
     problems: list[tuple[str, LoadProblem]] = []
@@ -166,6 +178,8 @@ def run(
         views = [t.incident for t in everyone if t.repo == name]
         alert_groups += alert_service.groups(ws, views, as_of=request.as_of)
     report = with_detection(report, alert_groups)
+    if cache_key is not None and not problems:
+        report_cache.put(workspace, cache_key, report)
     if problems:
         report = report.model_copy(
             update={"unreadable": [f"{name}: {p.error.message}" for name, p in problems]}

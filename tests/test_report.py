@@ -182,8 +182,12 @@ def test_quarter_figures(cli: Cli, dataset: dict[str, str]) -> None:
         ids["F"]: [ids["G"]],
         ids["H"]: [ids["G"], ids["F"]],
     }
-    assert len(data["rows"]) == 7  # the drill is listed with its reason
-    drill_row = next(r for r in data["rows"] if r["drill"])
+    assert "rows" not in data
+    explained = report(cli, "--quarter", "2026Q1", "--explain")
+    jsonschema.validate(explained, _schema("report"))
+    assert len(explained["rows"]) == 7  # the drill is listed with its reason
+    assert set(explained["definitions"]) >= {"ttd", "tta", "ttm", "ttr", "impact"}
+    drill_row = next(r for r in explained["rows"] if r["drill"])
     assert drill_row["excluded"]["ttr"] == "drill"
 
 
@@ -345,7 +349,16 @@ def test_two_repos_in_one_report(cli: Cli, repo: Path, tmp_path: Path) -> None:
         "--repo", str(other), "declare", "Team B thing", "-s", "sev1", now="2026-02-02T00:00:00Z"
     )
     data = cli.ok(
-        "report", "-f", "json", "-q", "2026Q1", "--repo", str(repo), "--repo", str(other)
+        "report",
+        "-f",
+        "json",
+        "--explain",
+        "-q",
+        "2026Q1",
+        "--repo",
+        str(repo),
+        "--repo",
+        str(other),
     ).json()
     assert data["repos"] == ["records", "team-b"]
     assert sorted(r["repo"] for r in data["rows"]) == ["records", "team-b"]

@@ -122,10 +122,11 @@ def _render(result: object, fmt: str, by: str, explain: bool, terminal: bool) ->
     if fmt == "json":
         import json
 
-        return (
-            json.dumps(result.model_dump(mode="json", by_alias=True), indent=2, ensure_ascii=False)
-            + "\n"
+        # Per-incident rows can be large; they come with --explain (and as --format csv).
+        data = result.model_dump(
+            mode="json", by_alias=True, exclude=None if explain else {"rows", "definitions"}
         )
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         from incidentctl.formats import csv_rows
 

@@ -174,7 +174,9 @@ class Report(View):
     severity_basis: str
     include_drills: bool
     repos: list[str]
-    definitions: dict[str, str]
+    definitions: dict[str, str] = Field(
+        default_factory=dict, description="present in JSON output with --explain"
+    )
     incidents: IncidentCounts
     durations: dict[str, Aggregate]
     exclusions: dict[str, dict[str, int]]
@@ -189,4 +191,6 @@ class Report(View):
     detection: DetectionFigures | None = None
     trend: Trend | None = None
     unreadable: list[str] = Field(default_factory=list)
-    rows: list[IncidentRow]
+    rows: list[IncidentRow] = Field(
+        default_factory=list, description="per-incident inputs; in JSON output with --explain"
+    )

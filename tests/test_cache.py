@@ -1,0 +1,125 @@
+"""The caches never change an answer: stale, corrupted, deleted, or fooled by timestamps."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import Cli, git
+
+NOW = "2026-12-01T00:00:00Z"
+
+
+def report(cli: Cli, monkeypatch: pytest.MonkeyPatch, *, cache: bool = True) -> dict[str, object]:
+    with monkeypatch.context() as m:
+        if not cache:
+            m.setenv("INCIDENTCTL_NO_CACHE", "1")
+        data = cli.ok(
+            "report",
+            "-f",
+            "json",
+            "--explain",
+            "--since",
+            "2026-11-01",
+            "--until",
+            "2026-12-01",
+            now=NOW,
+        ).json()
+    data.pop("generated_at")
+    return data  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def incidents(cli: Cli) -> list[str]:
+    ids = []
+    for n in range(4):
+        i = cli.ok(
+            "declare",
+            f"Incident {n}",
+            "-s",
+            "sev3",
+            "--service",
+            "api",
+            "--started-at",
+            f"2026-11-1{n}T09:50:00Z",
+            now=f"2026-11-1{n}T10:00:00Z",
+        ).out.strip()
+        cli.ok("resolve", i, "--root-cause-class", "capacity", now=f"2026-11-1{n}T11:00:00Z")
+        ids.append(i)
+    return ids
+
+
+def cache_dir(repo: Path) -> Path:
+    return repo / ".git" / "incidentctl" / "cache"
+
+
+def test_cached_report_equals_uncached(
+    cli: Cli, repo: Path, incidents: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    truth = report(cli, monkeypatch, cache=False)
+    first = report(cli, monkeypatch)
+    assert (cache_dir(repo) / "incidents.pickle").exists()
+    assert list(cache_dir(repo).glob("report-*.pickle"))
+    assert first == truth == report(cli, monkeypatch)
+
+
+def test_changed_file_with_same_size_and_mtime(
+    cli: Cli, repo: Path, incidents: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report(cli, monkeypatch)  # warm every cache
+    event = next(
+        p
+        for p in (repo / "incidents" / incidents[0] / "events").glob("*.md")
+        if "type: resolved" in p.read_text()
+    )
+    before = event.stat()
+    text = event.read_text()
+    changed = text.replace('at: "2026-11-10T11:00:00Z"', 'at: "2026-11-10T12:00:00Z"', 1)
+    assert len(changed) == len(text) and changed != text
+    event.write_text(changed)
+    os.utime(event, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert event.stat().st_size == before.st_size
+    assert event.stat().st_mtime_ns == before.st_mtime_ns
+    truth = report(cli, monkeypatch, cache=False)
+    assert report(cli, monkeypatch) == truth
+    assert truth["durations"]["ttr"]["max_s"] == 7200.0  # type: ignore[index]
+
+
+def test_stale_corrupt_and_deleted_caches(
+    cli: Cli, repo: Path, incidents: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    report(cli, monkeypatch)
+    saved = tmp_path / "old-cache"
+    shutil.copytree(cache_dir(repo), saved)
+    cli.ok("update", incidents[1], "more", now="2026-11-20T00:00:00Z")
+    cli.ok("severity", incidents[1], "sev1", "--reason", "worse", now="2026-11-20T00:01:00Z")
+    truth = report(cli, monkeypatch, cache=False)
+    shutil.rmtree(cache_dir(repo))
+    shutil.copytree(saved, cache_dir(repo))  # a stale cache from before the change
+    assert report(cli, monkeypatch) == truth
+    for file in cache_dir(repo).glob("*.pickle"):
+        file.write_bytes(b"\x80\x04garbage that is not a pickle")
+    assert report(cli, monkeypatch) == truth
+    shutil.rmtree(cache_dir(repo))
+    assert report(cli, monkeypatch) == truth
+    listed = json.dumps(cli.ok("list", "--json").json())
+    assert '"sev1"' in listed
+
+
+def test_uncommitted_change_is_never_served_from_cache(
+    cli: Cli, repo: Path, incidents: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report(cli, monkeypatch)
+    cli.ok("update", incidents[2], "not committed yet", "--no-commit", now="2026-11-20T00:00:00Z")
+    cli.ok(
+        "severity", incidents[3], "sev2", "--reason", "x", "--no-commit", now="2026-11-20T00:00:00Z"
+    )
+    truth = report(cli, monkeypatch, cache=False)
+    assert report(cli, monkeypatch) == truth
+    assert truth["by_severity"]["sev2"]["count"] == 1  # type: ignore[index]
+    git(repo, "commit", "-qm", "later")
+    assert report(cli, monkeypatch) == truth
