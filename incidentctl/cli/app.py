@@ -61,6 +61,7 @@ from incidentctl.cli import (  # noqa: E402
     admin,
     alerts,
     board,
+    imports,
     lifecycle,
     lint,
     read,
@@ -79,4 +80,5 @@ board.register(app)
 review.register(app)
 alerts.register(app)
 runbooks.register(app)
+imports.register(app)
 admin.register(app)

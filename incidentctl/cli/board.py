@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import TYPE_CHECKING, Annotated
@@ -95,7 +96,11 @@ def board(
         views, _ = ws.incidents()
         print_json([r.as_json() for r in rows(views, ws.config, ws.now())])
         return
-    console = Console(file=sys.stdout, highlight=False, width=None if sys.stdout.isatty() else 200)
+    console = Console(
+        file=sys.stdout,
+        highlight=False,
+        width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200,
+    )
     if not watch:
         console.print(_table(workspace(ctx)))
         return

@@ -6,12 +6,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from incidentctl.cli import complete
 from incidentctl.cli.output import data_line, note, print_json, workspace
 
 if TYPE_CHECKING:
     from incidentctl.lifecycle import Outcome
 
-IdArg = Annotated[str, typer.Argument(metavar="ID", help="Incident id or a unique prefix of it.")]
+IdArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID",
+        help="Incident id or a unique prefix of it.",
+        autocompletion=complete.incident_ids,
+    ),
+]
 AtOpt = Annotated[
     str | None,
     typer.Option(
@@ -80,7 +88,13 @@ def declare(
         typer.Argument(help="What is wrong, in one line (default: from the alert group)."),
     ] = None,
     severity: Annotated[
-        str | None, typer.Option("--severity", "-s", help="Severity level, e.g. sev2.")
+        str | None,
+        typer.Option(
+            "--severity",
+            "-s",
+            help="Severity level, e.g. sev2.",
+            autocompletion=complete.severities,
+        ),
     ] = None,
     service: Annotated[
         list[str] | None,
@@ -244,7 +258,12 @@ def update(
 def severity(
     ctx: typer.Context,
     incident: IdArg,
-    level: Annotated[str, typer.Argument(metavar="SEVERITY", help="The new severity level.")],
+    level: Annotated[
+        str,
+        typer.Argument(
+            metavar="SEVERITY", help="The new severity level.", autocompletion=complete.severities
+        ),
+    ],
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why it changed.")],
     at: AtOpt = None,
     by: ByOpt = None,
@@ -448,3 +467,23 @@ def register(app: typer.Typer) -> None:
     for command in (declare, ack, update, severity, assign, mitigate, resolve, reopen):
         app.command(rich_help_panel="Respond")(command)
     app.command("set", rich_help_panel="Respond")(set_)
+    app.command("edit", rich_help_panel="Respond")(edit)
+
+
+def edit(
+    ctx: typer.Context,
+    incident: IdArg,
+    postmortem: Annotated[bool, typer.Option("--postmortem", help="Edit the post-mortem.")] = False,
+) -> None:
+    """Open incident.md (or the post-mortem) in $VISUAL/$EDITOR; validate on save; commit."""
+    import sys
+
+    from incidentctl.editing import edit as run_edit
+    from incidentctl.errors import IncidentctlError
+
+    def retry(exc: IncidentctlError) -> bool:
+        note(f"error: {exc.message}")
+        return sys.stdin.isatty() and typer.confirm("Reopen the editor to fix it?", default=True)
+
+    changed = run_edit(workspace(ctx), incident, postmortem=postmortem, retry=retry)
+    note("saved and committed" if changed else "no changes")

@@ -10,7 +10,7 @@ import typer
 
 from incidentctl.cli.output import note
 
-FORMATS = ("table", "json", "csv", "markdown", "html")
+FORMATS = ("table", "json", "csv", "markdown", "html", "openmetrics")
 
 
 def report(
@@ -30,7 +30,7 @@ def report(
         ),
     ] = "severity",
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="table, json, csv, markdown or html.")
+        str, typer.Option("--format", "-f", help="table, json, csv, markdown, html or openmetrics.")
     ] = "table",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
     compare: Annotated[
@@ -127,6 +127,10 @@ def _render(result: object, fmt: str, by: str, explain: bool, terminal: bool) ->
             mode="json", by_alias=True, exclude=None if explain else {"rows", "definitions"}
         )
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "openmetrics":
+        from incidentctl.formats import openmetrics
+
+        return openmetrics.render(result)
     if fmt == "csv":
         from incidentctl.formats import csv_rows
 

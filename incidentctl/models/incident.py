@@ -26,3 +26,4 @@ class IncidentRecord(Record):
     created_by: PersonName
     duplicate_of: OptText = None
     public_title: Annotated[OptText, Field(max_length=200)] = None
+    source: OptText = None

@@ -178,7 +178,7 @@ def build_incident(
 def render_incident(record: IncidentRecord, summary: str) -> str:
     """The text of a new ``incident.md``."""
     meta = record.model_dump(exclude_defaults=False)
-    for optional in ("duplicate_of", "public_title"):
+    for optional in ("duplicate_of", "public_title", "source"):
         if meta.get(optional) is None:
             meta.pop(optional, None)
     return render_record(meta, summary)

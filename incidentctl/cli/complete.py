@@ -1,0 +1,41 @@
+"""Shell completion of incident ids, severities and roles (Typer's completion scripts)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from incidentctl.workspace import Workspace
+
+
+def _workspace() -> Workspace:
+    from incidentctl.workspace import Workspace
+
+    return Workspace.open()
+
+
+def incident_ids(incomplete: str) -> list[str]:
+    """Incident ids starting with what was typed."""
+    try:
+        ids = _workspace().layout.incident_ids()
+    except Exception:
+        return []
+    return sorted(i for i in ids if i.startswith(incomplete.lower()))
+
+
+def severities(incomplete: str) -> list[str]:
+    """Severity names from the policy."""
+    try:
+        names = _workspace().config.severity_names()
+    except Exception:
+        return []
+    return [n for n in names if n.startswith(incomplete.lower())]
+
+
+def roles(incomplete: str) -> list[str]:
+    """Role names from the config."""
+    try:
+        names = _workspace().config.role_names()
+    except Exception:
+        return []
+    return [n for n in names if n.startswith(incomplete.lower())]

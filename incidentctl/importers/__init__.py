@@ -1,0 +1,1 @@
+"""Bring history in: cState status pages, CSV exports (PagerDuty/Opsgenie shape), chat logs."""
