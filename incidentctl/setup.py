@@ -30,6 +30,15 @@ incident under `incidents/`, one immutable file per timeline event. Run
 """
 
 
+VSCODE_SETTINGS = """\
+{
+  "yaml.schemas": {
+    "./.incidentctl/schemas/config.schema.json": [".incidentctl.yaml"]
+  },
+  "files.associations": {"*.md": "markdown"}
+}
+"""
+
 GITHUB_WORKFLOW = """\
 # Lint incident records on every pull request; results appear as annotations and in
 # code scanning. Written by `incidentctl init --ci github`.
@@ -93,6 +102,13 @@ def init(path: Path, *, ci: str | None = None) -> list[str]:
     from incidentctl.publish import DEFAULT_REDACTIONS, REDACTIONS_FILE
 
     files[root / TEMPLATE_PATH] = DEFAULT_TEMPLATE
+    from incidentctl.schemas import generate
+
+    for name, text in generate().items():
+        if name in ("config.schema.json", "incident.schema.json", "event.schema.json"):
+            files[root / ".incidentctl" / "schemas" / name] = text
+    if not (root / ".vscode" / "settings.json").exists():
+        files[root / ".vscode" / "settings.json"] = VSCODE_SETTINGS
     files[root / REDACTIONS_FILE] = DEFAULT_REDACTIONS
 
     for surface, text in DEFAULT_TEMPLATES.items():

@@ -73,6 +73,7 @@ def read_config(layout: Layout) -> Config:
 
 
 DEFAULT_CONFIG = """\
+# yaml-language-server: $schema=.incidentctl/schemas/config.schema.json
 # incidentctl configuration. Reference: docs/file-format.md#configuration
 version: 1
 
