@@ -57,8 +57,7 @@ def edit(
             if retry is None or not retry(exc):
                 raise
     rel = ws.layout.relative(path)
-    status = gitrepo.run(["status", "--porcelain", "--", rel], ws.root)
-    if not status.stdout.strip():
+    if not gitrepo.uncommitted(ws.root, [rel]):
         return False
     kind = "postmortem" if postmortem else "incident"
     with transaction.locked(ws.layout):

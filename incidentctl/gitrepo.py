@@ -185,3 +185,18 @@ def pull(cwd: Path, remote: str | None = None) -> subprocess.CompletedProcess[st
     if remote is not None:
         args += [safe_rev(remote, what="remote name")]
     return run(args, cwd, check=False, timeout=NETWORK_TIMEOUT_S)
+
+
+def uncommitted(cwd: Path, paths: Sequence[str]) -> list[str]:
+    """Which of ``paths`` (files or folders, relative to ``cwd``) hold changes not yet
+    committed: untracked, modified or staged. Paths come back relative to ``cwd``."""
+    if not paths:
+        return []
+    found: set[str] = set()
+    listed = run(
+        ["ls-files", "-z", "--others", "--modified", "--exclude-standard", "--", *paths], cwd
+    )
+    staged = run(["diff", "--cached", "--name-only", "--relative", "-z", "--", *paths], cwd)
+    for output in (listed.stdout, staged.stdout):
+        found.update(item for item in output.split("\0") if item)
+    return sorted(found)

@@ -254,8 +254,7 @@ def commit_edit(ws: Workspace, incident_id: str) -> bool:
     path = path_of(ws, incident_id)
     parse(read_bytes(path), ws.layout.relative(path))
     rel = ws.layout.relative(path)
-    status = gitrepo.run(["status", "--porcelain", "--", rel], ws.root)
-    if not status.stdout.strip():
+    if not gitrepo.uncommitted(ws.root, [rel]):
         return False
     with transaction.locked(ws.layout):
         gitrepo.commit(ws.root, [rel], f"postmortem({incident_id}): edit")

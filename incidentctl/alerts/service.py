@@ -52,10 +52,7 @@ def find(ws: Workspace, ref: str, views: list[IncidentView] | None = None) -> Gr
 
 def commit_spool(ws: Workspace, message: str) -> bool:
     """Commit every changed spool file in one commit; False when nothing changed."""
-    status = gitrepo.run(
-        ["status", "--porcelain", "--untracked-files=all", "--", spool.SPOOL_DIR], ws.root
-    )
-    paths = [line[3:] for line in status.stdout.splitlines() if line[3:].endswith(".jsonl")]
+    paths = [p for p in gitrepo.uncommitted(ws.root, [spool.SPOOL_DIR]) if p.endswith(".jsonl")]
     if not paths:
         return False
     with clone_lock(transaction.state_dir(ws.layout)):

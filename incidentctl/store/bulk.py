@@ -218,7 +218,9 @@ def load_cached(
     else:
         listing = gitrepo.run(["ls-files", "-s", "-z", "--", "incidents"], layout.root, check=False)
         changed = gitrepo.run(
-            ["diff-files", "--name-only", "-z", "--", "incidents"], layout.root, check=False
+            ["diff-files", "--name-only", "--relative", "-z", "--", "incidents"],
+            layout.root,
+            check=False,
         )
         others = gitrepo.run(["ls-files", "-o", "-z", "--", "incidents"], layout.root, check=False)
         if listing.returncode or changed.returncode or others.returncode:

@@ -90,8 +90,8 @@ def recover(layout: Layout) -> list[str]:
     candidates = present + [p for p in replaced if (layout.root / p).is_file()]
     pending: list[str] = []
     if candidates:
-        status = gitrepo.run(["status", "--porcelain", "--", *candidates], layout.root)
-        pending = [p for p in candidates if p in status.stdout]
+        changed = set(gitrepo.uncommitted(layout.root, candidates))
+        pending = [p for p in candidates if p in changed]
     if pending:
         gitrepo.commit(layout.root, pending, message)
     journal.unlink(missing_ok=True)

@@ -1,0 +1,79 @@
+"""A records repo that is a folder inside a bigger git repository (a monorepo)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import Cli, git, is_clean
+from incidentctl.cli import main
+
+
+def test_records_in_a_subfolder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mono = tmp_path / "mono"
+    subprocess.run(["git", "init", "-q", str(mono)], check=True)
+    (mono / "app.py").write_text("print('app')\n")
+    git(mono, "add", "app.py")
+    git(mono, "commit", "-qm", "app")
+    assert main(["init", str(mono / "ops" / "records")]) == 0
+    cli = Cli(mono / "ops" / "records", capsys, monkeypatch)
+    incident = cli.ok("declare", "Sub", "-s", "sev3", now="2026-11-30T10:00:00Z").out.strip()
+    (mono / "app.py").write_text("print('staged elsewhere')\n")
+    git(mono, "add", "app.py")  # the user's own staged work is not swept into our commits
+    from incidentctl import gitrepo
+
+    original = gitrepo.commit
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(gitrepo, "commit", crash)
+    assert cli("update", incident, "saved, not committed").code == 130
+    monkeypatch.setattr(gitrepo, "commit", original)
+    cli.ok("update", incident, "next")  # finishes the interrupted commit first
+    log = git(mono, "log", "--format=%s", "-3").splitlines()
+    assert log[:2] == [f"incident({incident}): update"] * 2
+    assert git(mono, "diff", "--cached", "--name-only").split() == ["app.py"]
+    first = cli.ok(
+        "report",
+        "-f",
+        "json",
+        "--since",
+        "2026-11-01",
+        "--until",
+        "2026-12-01",
+        now="2026-12-01T00:00:00Z",
+    ).json()
+    (mono / "ops" / "records" / "incidents" / incident / "incident.md").write_text(
+        (mono / "ops" / "records" / "incidents" / incident / "incident.md")
+        .read_text()
+        .replace("services: []", "services: [edited]")
+    )
+    second = cli.ok(
+        "report",
+        "-f",
+        "json",
+        "--since",
+        "2026-11-01",
+        "--until",
+        "2026-12-01",
+        now="2026-12-01T00:00:00Z",
+    ).json()
+    assert list(first["by_service"]) == ["(none)"] and list(second["by_service"]) == ["edited"]
+    feed = tmp_path / "a.json"
+    feed.write_text(
+        json.dumps(
+            {"starts_at": "2026-11-30T09:00:00Z", "labels": {"alertname": "X", "service": "api"}}
+        )
+    )
+    cli.ok("alert", "ingest", str(feed), now="2026-11-30T10:00:00Z")
+    assert git(mono, "log", "-1", "--format=%s").startswith("alerts: ingest")
+    git(mono, "checkout", "-q", "--", ".")  # drop the manual edit
+    git(mono, "reset", "-q", "app.py")
+    git(mono, "checkout", "-q", "--", "app.py")
+    assert is_clean(mono)
