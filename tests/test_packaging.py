@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import incidentctl_command, run_installed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,3 +145,34 @@ def test_reliability_doc_names_real_tests() -> None:
     sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
     defined = set(re.findall(r"^def (test_[a-z0-9_]+)", sources, flags=re.M))
     assert named and not named - defined, named - defined
+
+
+def test_examples_pass_lint_and_report(capsys: pytest.CaptureFixture[str]) -> None:
+    from incidentctl.cli import main
+
+    acme = str(ROOT / "examples" / "acme")
+    assert main(["--repo", acme, "lint"]) == 0
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "--repo",
+                acme,
+                "report",
+                "--quarter",
+                "2026Q3",
+                "--compare",
+                "previous",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["incidents"]["total"] >= 8 and data["trend"]["previous"]["label"] == "2026Q2"
+    assert main(["--repo", acme, "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert len(listed) >= 30
+    assert {x["severity"] for x in listed} >= {"sev1", "sev2", "sev3", "sev4"}
+    assert any(x["reopen_count"] for x in listed) and any(x["drill"] for x in listed)
