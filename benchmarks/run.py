@@ -96,7 +96,8 @@ def measure(repo: Path, small: Path, repeat: int) -> dict[str, Sample]:
             samples.append(run(cmd, cwd))
         results[name] = median(samples)
 
-    report = [*CLI, "report", "--format", "json", "--since", "2000-01-01"]
+    report = [*CLI, "report", "--format", "json", "--since", "2000-01-01", "--until",
+              "2030-01-01"]
     many("floor", [PY, "-c", FLOOR], repo)
     many("report cold", report, repo, before=lambda: clear_cache(repo))
     run(report, repo)

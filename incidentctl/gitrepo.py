@@ -131,9 +131,16 @@ def stage(cwd: Path, paths: Sequence[str]) -> None:
 
 
 def commit(cwd: Path, paths: Sequence[str], message: str) -> None:
-    """Stage and commit exactly ``paths`` with ``message``; other staged changes stay staged."""
+    """Stage and commit exactly ``paths`` with ``message``; other staged changes stay staged.
+
+    When nothing else is staged, the index is committed as it is (git reuses its cached
+    trees); otherwise the commit names the paths, which makes git build a temporary index
+    — correct, but slower in a very large repository.
+    """
+    nothing_staged = run(["diff", "--cached", "--quiet"], cwd, check=False).returncode == 0
     stage(cwd, paths)
-    _with_index_retry(["commit", "--quiet", "--no-edit", "-m", message, "--", *paths], cwd)
+    args = ["commit", "--quiet", "--no-edit", "-m", message]
+    _with_index_retry(args if nothing_staged else [*args, "--", *paths], cwd)
 
 
 def unstage_new(cwd: Path, paths: Sequence[str]) -> None:

@@ -149,7 +149,7 @@ def run(
     actions: dict[str, list[ActionRecord]] = {}
     for name, ws in zip(names, workspaces, strict=True):
         order += [s for s in ws.config.severity_names() if s not in order]
-        views, broken = ws.incidents(as_of=request.as_of, progress=progress)
+        views, broken = ws.incidents(as_of=request.as_of, progress=progress, slim=True)
         everyone += [Tagged(name, v) for v in views]
         problems += [(name, p) for p in broken]
         actions[name] = _actions(ws, request.as_of)

@@ -71,8 +71,10 @@ def _entry(event: Event) -> TimelineEntry:
     )
 
 
-def fold(record: IncidentRecord, events: Iterable[Event], summary: str = "") -> IncidentView:
-    """The derived state and full timeline of one incident."""
+def fold(
+    record: IncidentRecord, events: Iterable[Event], summary: str = "", *, timeline: bool = True
+) -> IncidentView:
+    """The derived state of one incident, with its full timeline unless ``timeline=False``."""
     severity = "unknown"
     status = "investigating"
     started = detected = declared = acknowledged = mitigated = resolved = None
@@ -80,7 +82,8 @@ def fold(record: IncidentRecord, events: Iterable[Event], summary: str = "") -> 
     roles: dict[str, str] = {}
     severity_history: list[SeverityChange] = []
     role_history: list[RoleChange] = []
-    timeline: list[TimelineEntry] = []
+    keep = timeline
+    entries: list[TimelineEntry] = []
     warnings: list[str] = []
     reopen_count = 0
     detected_by: str | None = None
@@ -97,7 +100,8 @@ def fold(record: IncidentRecord, events: Iterable[Event], summary: str = "") -> 
         )
 
     for event in ordered(events):
-        timeline.append(_entry(event))
+        if keep:
+            entries.append(_entry(event))
         updated = event.at
         if isinstance(event, Declared):
             if declared is not None:
@@ -178,9 +182,9 @@ def fold(record: IncidentRecord, events: Iterable[Event], summary: str = "") -> 
         detected_by=detected_by,
         alert_groups=groups,
         updated_at=updated,
-        summary=summary.strip(),
+        summary=summary.strip() if keep else "",
         severity_history=severity_history,
         role_history=role_history,
-        timeline=timeline,
+        timeline=entries,
         warnings=warnings,
     )

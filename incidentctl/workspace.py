@@ -113,16 +113,16 @@ class Workspace:
         return load_incident(self.layout, self.resolve_id(ref))
 
     def incidents(
-        self, *, as_of: str | None = None, progress: Progress | None = None
+        self, *, as_of: str | None = None, progress: Progress | None = None, slim: bool = False
     ) -> tuple[list[IncidentView], list[LoadProblem]]:
         """Every incident (at git revision ``as_of`` if given); broken ones reported apart."""
         from incidentctl.store import bulk
 
         if os.environ.get("INCIDENTCTL_NO_CACHE") != "1":
-            cached = bulk.load_cached(self.layout, as_of, progress)
+            cached = bulk.load_cached(self.layout, as_of, progress, slim=slim)
             if cached is not None:
                 return cached
         snapshot = (
             bulk.git_snapshot(self.layout, as_of) if as_of else bulk.disk_snapshot(self.layout)
         )
-        return bulk.load(snapshot, progress)
+        return bulk.load(snapshot, progress, slim=slim)

@@ -62,7 +62,7 @@ def test_cached_report_equals_uncached(
 ) -> None:
     truth = report(cli, monkeypatch, cache=False)
     first = report(cli, monkeypatch)
-    assert (cache_dir(repo) / "incidents.pickle").exists()
+    assert (cache_dir(repo) / "incidents-slim.pickle").exists()
     assert list(cache_dir(repo).glob("report-*.pickle"))
     assert first == truth == report(cli, monkeypatch)
 

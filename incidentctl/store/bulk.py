@@ -151,9 +151,10 @@ class LoadProblem:
 
 
 def load(
-    snapshot: Snapshot, progress: Progress | None = None
+    snapshot: Snapshot, progress: Progress | None = None, *, slim: bool = False
 ) -> tuple[list[IncidentView], list[LoadProblem]]:
-    """Build every incident in ``snapshot``; broken ones are reported separately."""
+    """Build every incident in ``snapshot`` (``slim``: without timelines); broken ones are
+    reported separately."""
     views: list[IncidentView] = []
     problems: list[LoadProblem] = []
     for incident_id in snapshot.broken:
@@ -169,7 +170,7 @@ def load(
                     "file is missing (the folder has events but no incident.md)",
                     path=f"incidents/{incident_id}/incident.md",
                 )
-            views.append(build_incident(incident_id, files.incident, files.events))
+            views.append(build_incident(incident_id, files.incident, files.events, slim=slim))
         except RecordError as exc:
             problems.append(LoadProblem(incident_id, exc))
         if progress is not None and (done % 200 == 0 or done == total):
@@ -182,7 +183,11 @@ def _z(output: str) -> list[str]:
 
 
 def load_cached(
-    layout: Layout, as_of: str | None = None, progress: Progress | None = None
+    layout: Layout,
+    as_of: str | None = None,
+    progress: Progress | None = None,
+    *,
+    slim: bool = False,
 ) -> tuple[list[IncidentView], list[LoadProblem]] | None:
     """Every incident, served from the blob-keyed cache where the content is unchanged.
 
@@ -246,7 +251,7 @@ def load_cached(
         for incident_id in layout.incident_ids():
             if incident_id not in per_incident:
                 dirty.add(incident_id)
-    cache = ViewCache(layout)
+    cache = ViewCache(layout, slim=slim)
     views: list[IncidentView] = []
     problems: list[LoadProblem] = []
     misses: dict[str, str] = {}
@@ -287,7 +292,7 @@ def load_cached(
                 )
     else:
         snapshot = disk_snapshot(layout, only=set(clean_misses) | dirty)
-    loaded, problems = load(snapshot, progress)
+    loaded, problems = load(snapshot, progress, slim=slim)
     for view in loaded:
         if view.id in misses:
             cache.put(misses[view.id], view)

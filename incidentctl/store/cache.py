@@ -23,8 +23,9 @@ from incidentctl.store.layout import Layout
 FORMAT = f"1-{__version__}-{sys.version_info[0]}.{sys.version_info[1]}"
 
 
-def path(layout: Layout) -> Path:
-    return transaction.state_dir(layout) / "cache" / "incidents.pickle"
+def path(layout: Layout, slim: bool = False) -> Path:
+    name = "incidents-slim.pickle" if slim else "incidents.pickle"
+    return transaction.state_dir(layout) / "cache" / name
 
 
 def key(files: list[tuple[str, str]]) -> str:
@@ -38,8 +39,8 @@ def key(files: list[tuple[str, str]]) -> str:
 class ViewCache:
     """Incident views by content key; loaded once, written back only when it changed."""
 
-    def __init__(self, layout: Layout) -> None:
-        self.file = path(layout)
+    def __init__(self, layout: Layout, *, slim: bool = False) -> None:
+        self.file = path(layout, slim)
         self.entries: dict[str, IncidentView] = {}
         self.used: set[str] = set()
         self.dirty = False

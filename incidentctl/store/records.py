@@ -153,7 +153,7 @@ RawFile = tuple[str, bytes]
 
 
 def build_incident(
-    incident_id: str, incident_file: RawFile, event_files: list[RawFile]
+    incident_id: str, incident_file: RawFile, event_files: list[RawFile], *, slim: bool = False
 ) -> IncidentView:
     """An incident from raw file contents (shown path, bytes), e.g. read from git."""
     shown, raw = incident_file
@@ -172,7 +172,7 @@ def build_incident(
         if event.id != stem or event.incident != incident_id:
             raise RecordError("id/incident do not match the file's place", path=event_shown, line=2)
         events.append(event)
-    return fold(record, events, doc.body)
+    return fold(record, events, doc.body, timeline=not slim)
 
 
 def render_incident(record: IncidentRecord, summary: str) -> str:
