@@ -31,6 +31,7 @@ from incidentctl.models.report import (
 from incidentctl.models.views import IncidentView
 
 SEVERITY_BASES = ("final", "initial", "max")
+MAX_PRIORS = 10
 NO_VALUE = "(none)"
 
 
@@ -191,7 +192,9 @@ def _repeats(
                     id=view.id,
                     repo=item.repo,
                     class_=cls,
-                    prior_ids=[c.incident.id for c in priors],
+                    prior_ids=[c.incident.id for c in priors[-MAX_PRIORS:]],
+                    prior_count=len(priors),
+                    prior_all=[c.incident.id for c in priors],
                 )
             )
     rate = round(len(repeats) / len(with_class), 4) if with_class else None

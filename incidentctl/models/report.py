@@ -79,8 +79,14 @@ class Repeat(View):
     id: str
     repo: str
     class_: str = Field(alias="class", serialization_alias="class")
-    prior_ids: list[str]
+    prior_ids: list[str] = Field(
+        description="the most recent earlier incidents of the class (at most 10), newest last"
+    )
+    prior_count: int = Field(
+        default=0, description="how many earlier incidents of the class fall in the lookback window"
+    )
     prior_open_actions: int | None = None
+    prior_all: list[str] = Field(default_factory=list, exclude=True)
 
     model_config = {"populate_by_name": True, "extra": "forbid", "frozen": True}
 
