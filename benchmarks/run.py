@@ -155,20 +155,24 @@ def main() -> int:
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/incidentctl-bench"))
+    parser.add_argument("--reuse", action="store_true",
+                        help="Use repos already generated in --workdir.")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     args.workdir.mkdir(parents=True, exist_ok=True)
     small = args.workdir / "repo-10"
-    subprocess.run([PY, str(HERE / "generate.py"), "10", "--out", str(small)], check=True,
-                   capture_output=True)
+    if not (args.reuse and small.exists()):
+        subprocess.run([PY, str(HERE / "generate.py"), "10", "--out", str(small)], check=True,
+                       capture_output=True)
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}")
     table: dict[int, dict[str, Sample]] = {}
     for size in sizes:
         repo = args.workdir / f"repo-{size}"
-        print(f"generating {size} incidents ...", file=sys.stderr)
-        subprocess.run([PY, str(HERE / "generate.py"), str(size), "--out", str(repo)],
-                       check=True, capture_output=True)
+        if not (args.reuse and repo.exists()):
+            print(f"generating {size} incidents ...", file=sys.stderr)
+            subprocess.run([PY, str(HERE / "generate.py"), str(size), "--out", str(repo)],
+                           check=True, capture_output=True)
         table[size] = measure(repo, small, args.repeat)
     names = list(next(iter(table.values())))
     print(f"\n| measure | " + " | ".join(f"{s} incidents" for s in sizes) + " |")
