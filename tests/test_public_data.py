@@ -164,3 +164,50 @@ def test_public_incidents_report_matches_independent_figures(
     assert data["repeat_class"]["repeat_count"] == repeats
     assert data["repeat_class"]["rate"] == round(repeats / 145, 4)
     assert datetime(2000, 1, 1, tzinfo=UTC) < min(w for w, _ in dated)  # type: ignore[type-var]
+
+
+def test_import_the_real_jenkins_status_pages(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """The 297 Jenkins status-page issues, rebuilt as cState files from their published
+    front-matter strings, imported and reported."""
+    if not DATA.exists():
+        pytest.skip(f"{DATA} not present")
+    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    jenkins = [r for r in data["incidents"] if r["source"] == "jenkins-status"]
+    issues = tmp_path / "status" / "content" / "issues"
+    issues.mkdir(parents=True)
+    for rec in jenkins:
+        raw = rec["raw"]
+        front = {
+            "title": rec["title"],
+            "date": raw["date"],
+            "resolved": raw["resolved"],
+            "resolvedWhen": raw["resolvedWhen"],
+            "severity": rec["severity"],
+            "affected": rec["affected"],
+            "section": "issue",
+        }
+        name = Path(rec["provenance"]["path"]).name
+        (issues / name).write_text(
+            "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\nStatus update.\n",
+            encoding="utf-8",
+        )
+    result = cli.ok("import", "cstate", str(tmp_path / "status"), "--timezone", "UTC")
+    assert len(result.out.split()) == len(jenkins) == 297
+
+    def naive(text: str | None) -> bool:
+        return bool(text) and not re.search(r"(Z|[+-]\d\d:?\d\d)$", str(text).strip())
+
+    assumed = sum(
+        naive(r["raw"]["date"]) + (bool(r["raw"]["resolved"]) and naive(r["raw"]["resolvedWhen"]))
+        for r in jenkins
+    )
+    assert assumed > 0 and f"{assumed} time(s) had no UTC offset" in result.err
+    report = cli.ok(
+        "report", "-f", "json", "--since", "2000-01-01", "--until", "2027-01-01", "--period", "year"
+    ).json()
+    expected = Counter(SEVERITY[r["severity"]] for r in jenkins)
+    assert {k: v["count"] for k, v in report["by_severity"].items()} == dict(expected)
+    negative = sum("negative_duration" in r["flags"] for r in jenkins)
+    assert report["exclusions"]["ttr"].get("negative", 0) == negative
+    again = cli.ok("import", "cstate", str(tmp_path / "status"), "--timezone", "UTC")
+    assert again.out == ""

@@ -17,6 +17,7 @@ from incidentctl.store.records import read_incident, render_event, render_incide
 from incidentctl.workspace import Workspace
 
 IMPORTER = "import"
+SHORT_HOUR = re.compile(r"^(\d{4}-\d{2}-\d{2}[T ])(\d:)")
 
 
 def slug(text: str) -> str:
@@ -38,6 +39,8 @@ def parse_time(value: object, zone: tzinfo | None, what: str) -> tuple[datetime,
         parsed = value
     else:
         text = str(value).strip()
+        # Status-page generators accept a one-digit hour ("2023-12-04T8:00:00"); so do we.
+        text = SHORT_HOUR.sub(r"\g<1>0\g<2>", text)
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
