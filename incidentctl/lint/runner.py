@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -62,23 +63,33 @@ def _changed(ws: Workspace, rev: str) -> set[str] | None:
     if CONFIG_FILE in changed:
         return None
     touched = {p.split("/")[1] for p in changed if p.startswith("incidents/") and "/" in p[10:]}
-    from incidentctl.lint.tree import all_paths
-
-    everything = all_paths(ws.layout)
-    # Incidents that reference a touched one (duplicate_of) are checked too.
-    for incident_id in ws.layout.incident_ids():
-        if incident_id in touched:
-            continue
-        path = ws.layout.incident_file(incident_id)
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            continue
-        if any(t.encode() in raw for t in touched):
-            touched.add(incident_id)
-    return changed | {
-        p for p in everything if p.startswith("incidents/") and p.split("/")[1] in touched
-    }
+    # Incidents whose records mention a touched one (duplicate_of, recurrence_of) too.
+    if touched:
+        patterns = [arg for t in sorted(touched) for arg in ("-e", t)]
+        grep = gitrepo.run(
+            [
+                "grep",
+                "-l",
+                "-F",
+                "-z",
+                *patterns,
+                "--",
+                "incidents/*/incident.md",
+                "incidents/*/postmortem.md",
+            ],
+            ws.root,
+            check=False,
+        )
+        for rel in grep.stdout.split("\0"):
+            parts = rel.split("/")
+            if len(parts) >= 3:
+                touched.add(parts[1])
+    files: set[str] = set(changed)
+    for incident_id in touched:
+        for dirpath, _, names in os.walk(ws.layout.incidents / incident_id, followlinks=False):
+            base = Path(dirpath).relative_to(ws.root).as_posix()
+            files.update(f"{base}/{name}" for name in names)
+    return files
 
 
 def run(
@@ -133,8 +144,12 @@ def run(
     findings = sorted(out.findings, key=lambda f: (f.path, f.line or 0, f.rule))
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
-    files = len(tree.strays) + sum(
-        (f.incident is not None) + len(f.events) + len(f.others) for f in tree.incidents.values()
+    files = (
+        len(tree.strays)
+        + len(tree.actions)
+        + len(tree.spools)
+        + len(tree.runbooks)
+        + tree.files_checked
     )
     return LintResult(
         findings=findings,
@@ -205,9 +220,16 @@ def _check_tree(
     )
     views: list[IncidentView] = []
     for incident_id in sorted(tree.incidents):
-        view = _check_incident(out, tree.incidents[incident_id], config, now, ws)
+        folder = tree.incidents[incident_id]
+        folder.load(ws.layout)
+        view = _check_incident(out, folder, config, now, ws)
+        tree.files_checked += folder.release()
         if view is not None:
-            views.append(view)
+            views.append(
+                view.model_copy(update={"timeline": [], "summary": ""})
+                if not view.alert_groups and not any(e.type == "runbook" for e in view.timeline)
+                else view
+            )
     return views
 
 

@@ -36,12 +36,31 @@ class RecordFile:
 
 @dataclass
 class IncidentFolder:
-    """The files of one incident folder."""
+    """The files of one incident folder; read on :meth:`load`, dropped on :meth:`release`
+    so a lint of 100,000 files holds one incident's files at a time."""
 
     incident_id: str
     incident: RecordFile | None = None
     events: list[RecordFile] = field(default_factory=list)
     others: list[RecordFile] = field(default_factory=list)
+    pending: list[tuple[str, str]] = field(default_factory=list)
+
+    def load(self, layout: Layout) -> None:
+        for rel, kind in self.pending:
+            record = load(layout, rel, kind)
+            if record.kind == "incident":
+                self.incident = record
+            elif record.kind == "event":
+                self.events.append(record)
+            else:
+                self.others.append(record)
+        self.pending = []
+
+    def release(self) -> int:
+        """Forget the file contents; returns how many files there were."""
+        count = (self.incident is not None) + len(self.events) + len(self.others)
+        self.incident, self.events, self.others = None, [], []
+        return count
 
 
 @dataclass
@@ -54,6 +73,7 @@ class Tree:
     spools: list[RecordFile] = field(default_factory=list)
     runbooks: list[RecordFile] = field(default_factory=list)
     event_names: dict[str, list[str]] = field(default_factory=dict)
+    files_checked: int = 0
 
 
 def classify(rel: str) -> str:
@@ -147,18 +167,27 @@ def all_paths(layout: Layout) -> list[str]:
 
 
 def walk(layout: Layout, only: Iterable[str] | None = None) -> Tree:
-    """Classify and parse the files (all, or only ``only``); event names are always listed."""
+    """Classify the files (all, or only ``only``). Incident folders are read later, one at
+    a time; event names are listed for the duplicate-id check on full runs."""
     tree = Tree()
-    paths = all_paths(layout)
-    wanted = None if only is None else set(only)
+    if only is None:
+        paths = all_paths(layout)
+    else:
+        paths = sorted(
+            rel
+            for rel in set(only)
+            if (layout.root / rel).exists() or (layout.root / rel).is_symlink()
+        )
     for rel in paths:
         kind = classify(rel)
         parts = rel.split("/")
-        if kind == "event":
+        if kind == "event" and only is None:
             tree.event_names.setdefault(parts[3][:-3], []).append(rel)
-        if wanted is not None and rel not in wanted:
-            continue
         if kind == "keep":
+            continue
+        if kind in ("incident", "event", "postmortem"):
+            folder = tree.incidents.setdefault(parts[1], IncidentFolder(parts[1]))
+            folder.pending.append((rel, kind))
             continue
         record = load(layout, rel, kind)
         if record.kind == "action":
@@ -167,14 +196,6 @@ def walk(layout: Layout, only: Iterable[str] | None = None) -> Tree:
             tree.spools.append(record)
         elif record.kind in ("runbook", "exercise"):
             tree.runbooks.append(record)
-        elif record.kind in ("incident", "event", "postmortem"):
-            folder = tree.incidents.setdefault(parts[1], IncidentFolder(parts[1]))
-            if record.kind == "incident":
-                folder.incident = record
-            elif record.kind == "event":
-                folder.events.append(record)
-            else:
-                folder.others.append(record)
         else:
             tree.strays.append(record)
     return tree
