@@ -25,7 +25,7 @@ _BAD_CHARS = re.compile(r"[\x00\ud800-\udfff]")
 
 def _text(value: Any) -> Any:
     if isinstance(value, str):
-        if _BAD_CHARS.search(value):
+        if "\x00" in value or (not value.isascii() and _BAD_CHARS.search(value)):
             raise ValueError("text contains a NUL byte or invalid UTF-8")
         return str(value)
     if isinstance(value, bool | int | float) or value is None:

@@ -96,7 +96,7 @@ def replace(path: Path, text: str) -> None:
         raise _describe(exc, path) from None
 
 
-_FIRST_READ = 1 << 16
+_FIRST_READ = 1 << 14  # os.read allocates the size asked for: keep it small
 
 
 def read_bytes(path: Path | str) -> bytes:
