@@ -154,21 +154,21 @@ def test_timeline_import_from_slack_and_transcript(cli: Cli, repo: Path, tmp_pat
                     "user": "U1",
                     "user_profile": {"real_name": "Ann"},
                     "text": "seeing 502s on checkout",
-                    "ts": "1795946520.000100",
+                    "ts": "1796032920.000100",
                 },
                 {
                     "type": "message",
                     "subtype": "channel_join",
                     "user": "U2",
                     "text": "joined",
-                    "ts": "1795946530.0",
+                    "ts": "1796032930.0",
                 },
                 {
                     "type": "message",
                     "user": "U2",
                     "user_name": "bob",
                     "text": "rolling back 4512",
-                    "ts": "1795947000.0",
+                    "ts": "1796033400.0",
                 },
             ]
         )
