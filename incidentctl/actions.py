@@ -96,14 +96,47 @@ def resolve(ws: Workspace, ref: str) -> str:
 
 
 def all_actions(ws: Workspace) -> tuple[list[ActionRecord], list[RecordError]]:
-    """Every action item; unreadable ones are reported apart."""
+    """Every action item; unreadable ones are reported apart. Files identical to the index
+    are served from a cache keyed by their blob id (see docs/decisions/0006)."""
+    import os as _os
+
+    from incidentctl import gitrepo
+    from incidentctl.store.cache import BlobCache
+
+    blobs: dict[str, str] = {}
+    if _os.environ.get("INCIDENTCTL_NO_CACHE") != "1":
+        listing = gitrepo.run(["ls-files", "-s", "-z", "--", "actions"], ws.root, check=False)
+        changed = gitrepo.run(
+            ["diff-files", "--name-only", "--relative", "-z", "--", "actions"], ws.root, check=False
+        )
+        if listing.returncode == 0 and changed.returncode == 0:
+            dirty = {p for p in changed.stdout.split("\0") if p}
+            for item in listing.stdout.split("\0"):
+                if not item:
+                    continue
+                meta, rel = item.split("\t", 1)
+                mode, sha, stage = meta.split()
+                if stage == "0" and mode != "120000" and rel not in dirty:
+                    blobs[rel] = sha
+    cache = BlobCache(ws.layout, "actions")
     found: list[ActionRecord] = []
     errors: list[RecordError] = []
     for action_id in sorted(action_ids(ws)):
+        rel = f"actions/{action_id}.md"
+        blob = blobs.get(rel)
+        cached = cache.get(blob) if blob else None
+        if isinstance(cached, ActionRecord) and cached.id == action_id:
+            found.append(cached)
+            continue
         try:
-            found.append(load(ws, action_id)[0])
+            record = load(ws, action_id)[0]
         except RecordError as exc:
             errors.append(exc)
+            continue
+        found.append(record)
+        if blob:
+            cache.put(blob, record)
+    cache.save()
     return found, errors
 
 

@@ -123,3 +123,17 @@ def test_uncommitted_change_is_never_served_from_cache(
     assert truth["by_severity"]["sev2"]["count"] == 1  # type: ignore[index]
     git(repo, "commit", "-qm", "later")
     assert report(cli, monkeypatch) == truth
+
+
+def test_action_cache_follows_edits(cli: Cli, repo: Path, incidents: list[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    action = cli.ok("action", "add", incidents[0], "Fix it", "--owner", "dana",
+                    "--due", "2026-12-20").out.strip()
+    assert cli.ok("action", "list", "--json").json()[0]["owner"] == "dana"
+    path = repo / "actions" / f"{action}.md"
+    before = path.stat()
+    path.write_text(path.read_text().replace("owner: dana", "owner: erin"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert cli.ok("action", "list", "--json").json()[0]["owner"] == "erin"
+    (cache_dir(repo) / "actions.pickle").write_bytes(b"not a pickle")
+    assert cli.ok("action", "list", "--json").json()[0]["owner"] == "erin"

@@ -60,11 +60,9 @@ def with_actions(
     for repeat in report.repeat_class.repeats:
         moment = detected.get((repeat.repo, repeat.id))
         records = [
-            a
-            for prior in repeat.prior_all or repeat.prior_ids
-            for a in by_incident.get((repeat.repo, prior), [])
+            a for prior in repeat.prior_ids for a in by_incident.get((repeat.repo, prior), [])
         ]
-        priors = set(repeat.prior_all or repeat.prior_ids)
+        priors = set(repeat.prior_ids)
         count = open_at(records, priors, moment) if moment else None
         repeats.append(repeat.model_copy(update={"prior_open_actions": count}))
     repeat_class = report.repeat_class.model_copy(update={"repeats": repeats})

@@ -194,7 +194,6 @@ def _repeats(
                     class_=cls,
                     prior_ids=[c.incident.id for c in priors[-MAX_PRIORS:]],
                     prior_count=len(priors),
-                    prior_all=[c.incident.id for c in priors],
                 )
             )
     rate = round(len(repeats) / len(with_class), 4) if with_class else None

@@ -86,7 +86,6 @@ class Repeat(View):
         default=0, description="how many earlier incidents of the class fall in the lookback window"
     )
     prior_open_actions: int | None = None
-    prior_all: list[str] = Field(default_factory=list, exclude=True)
 
     model_config = {"populate_by_name": True, "extra": "forbid", "frozen": True}
 

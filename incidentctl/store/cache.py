@@ -79,3 +79,46 @@ class ViewCache:
                     {"format": FORMAT, "entries": keep}, handle, protocol=pickle.HIGHEST_PROTOCOL
                 )
             os.replace(tmp, self.file)
+
+
+class BlobCache:
+    """Parsed records by git blob id (content-addressed, so never stale)."""
+
+    def __init__(self, layout: Layout, name: str) -> None:
+        self.file = transaction.state_dir(layout) / "cache" / f"{name}.pickle"
+        self.entries: dict[str, object] = {}
+        self.used: set[str] = set()
+        self.dirty = False
+        try:
+            with self.file.open("rb") as handle:
+                data = pickle.load(handle)
+            if isinstance(data, dict) and data.get("format") == FORMAT:
+                entries = data.get("entries")
+                if isinstance(entries, dict):
+                    self.entries = entries
+        except Exception:
+            self.entries = {}
+
+    def get(self, blob: str) -> object | None:
+        value = self.entries.get(blob)
+        if value is not None:
+            self.used.add(blob)
+        return value
+
+    def put(self, blob: str, value: object) -> None:
+        self.entries[blob] = value
+        self.used.add(blob)
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty and len(self.used) == len(self.entries):
+            return
+        keep = {k: v for k, v in self.entries.items() if k in self.used}
+        with contextlib.suppress(OSError):
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
+            with tmp.open("wb") as handle:
+                pickle.dump(
+                    {"format": FORMAT, "entries": keep}, handle, protocol=pickle.HIGHEST_PROTOCOL
+                )
+            os.replace(tmp, self.file)
