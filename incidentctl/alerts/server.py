@@ -20,6 +20,7 @@ from incidentctl.errors import IncidentctlError, UsageError
 from incidentctl.workspace import Workspace
 
 PATHS = ("/", "/alerts", "/api/v1/alerts", "/webhook")
+DRAIN_LIMIT = 32 * 1024 * 1024
 
 
 class Receiver:
@@ -98,6 +99,14 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 self._reply(400, {"error": "bad Content-Length"})
                 return
             if length < 0 or length > receiver.limit:
+                # Read (and drop) a moderately large body first, so the client gets the
+                # answer instead of a reset connection.
+                left = length if 0 < length <= DRAIN_LIMIT else 0
+                while left > 0:
+                    chunk = self.rfile.read(min(left, 1 << 16))
+                    if not chunk:
+                        break
+                    left -= len(chunk)
                 self._reply(413, {"error": f"body larger than {receiver.limit} bytes"})
                 self.close_connection = True
                 return
