@@ -263,7 +263,7 @@ def load_cached(
             continue
         name = key([(rel, blob) for _, blob, rel in files])
         misses[incident_id] = name
-        view = cache.get(name)
+        view = cache.view(name)
         if view is not None:
             views.append(view)
             del misses[incident_id]

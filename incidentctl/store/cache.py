@@ -13,7 +13,6 @@ import hashlib
 import os
 import pickle
 import sys
-from pathlib import Path
 
 from incidentctl import __version__
 from incidentctl.models.views import IncidentView
@@ -21,11 +20,6 @@ from incidentctl.store import transaction
 from incidentctl.store.layout import Layout
 
 FORMAT = f"1-{__version__}-{sys.version_info[0]}.{sys.version_info[1]}"
-
-
-def path(layout: Layout, slim: bool = False) -> Path:
-    name = "incidents-slim.pickle" if slim else "incidents.pickle"
-    return transaction.state_dir(layout) / "cache" / name
 
 
 def key(files: list[tuple[str, str]]) -> str:
@@ -36,53 +30,10 @@ def key(files: list[tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
-class ViewCache:
-    """Incident views by content key; loaded once, written back only when it changed."""
-
-    def __init__(self, layout: Layout, *, slim: bool = False) -> None:
-        self.file = path(layout, slim)
-        self.entries: dict[str, IncidentView] = {}
-        self.used: set[str] = set()
-        self.dirty = False
-        try:
-            with self.file.open("rb") as handle:
-                data = pickle.load(handle)
-            if isinstance(data, dict) and data.get("format") == FORMAT:
-                entries = data.get("entries")
-                if isinstance(entries, dict):
-                    self.entries = entries
-        except Exception:
-            self.entries = {}
-
-    def get(self, name: str) -> IncidentView | None:
-        view = self.entries.get(name)
-        if isinstance(view, IncidentView):
-            self.used.add(name)
-            return view
-        return None
-
-    def put(self, name: str, view: IncidentView) -> None:
-        self.entries[name] = view
-        self.used.add(name)
-        self.dirty = True
-
-    def save(self) -> None:
-        """Write back (dropping entries this run did not use); errors are ignored."""
-        if not self.dirty and len(self.used) == len(self.entries):
-            return
-        keep = {k: v for k, v in self.entries.items() if k in self.used}
-        with contextlib.suppress(OSError):
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
-            with tmp.open("wb") as handle:
-                pickle.dump(
-                    {"format": FORMAT, "entries": keep}, handle, protocol=pickle.HIGHEST_PROTOCOL
-                )
-            os.replace(tmp, self.file)
-
-
 class BlobCache:
-    """Parsed records by git blob id (content-addressed, so never stale)."""
+    """Parsed records by a content key (a git blob id, or :func:`key` of an incident's
+    files), so an entry can never be stale; written back only when it changed, keeping
+    only the entries this run used."""
 
     def __init__(self, layout: Layout, name: str) -> None:
         self.file = transaction.state_dir(layout) / "cache" / f"{name}.pickle"
@@ -122,3 +73,14 @@ class BlobCache:
                     {"format": FORMAT, "entries": keep}, handle, protocol=pickle.HIGHEST_PROTOCOL
                 )
             os.replace(tmp, self.file)
+
+
+class ViewCache(BlobCache):
+    """Derived incidents by :func:`key`."""
+
+    def __init__(self, layout: Layout, *, slim: bool = False) -> None:
+        super().__init__(layout, "incidents-slim" if slim else "incidents")
+
+    def view(self, name: str) -> IncidentView | None:
+        value = self.get(name)
+        return value if isinstance(value, IncidentView) else None
