@@ -11,7 +11,7 @@ from typing import Any
 
 from incidentctl.metrics.periods import buckets as period_buckets
 from incidentctl.metrics.periods import label
-from incidentctl.metrics.phases import PHASES, REASONS, measure
+from incidentctl.metrics.phases import PHASES, REASONS, Measurement, Phase, measure
 from incidentctl.metrics.stats import aggregate
 from incidentctl.models.report import (
     Aggregate,
@@ -94,11 +94,23 @@ def _rank(severity: str, order: Sequence[str]) -> int:
     return order.index(severity) if severity in order else len(order)
 
 
+_MEASURED: dict[tuple[int, str, bool], Measurement] = {}
+
+
+def _measure(view: IncidentView, phase: Phase, include_drills: bool) -> Measurement:
+    """:func:`measure`, computed once per incident and phase within one :func:`build`."""
+    key = (id(view), phase.name, include_drills)
+    found = _MEASURED.get(key)
+    if found is None:
+        found = _MEASURED[key] = measure(view, phase, include_drills=include_drills)
+    return found
+
+
 def _durations(items: Sequence[Tagged], include_drills: bool) -> dict[str, Aggregate]:
     values: dict[str, list[float]] = {p.name: [] for p in PHASES}
     for item in items:
         for phase in PHASES:
-            m = measure(item.incident, phase, include_drills=include_drills)
+            m = _measure(item.incident, phase, include_drills)
             if m.seconds is not None:
                 values[phase.name].append(m.seconds)
     return {name: aggregate(vals) for name, vals in values.items()}
@@ -212,7 +224,7 @@ def _row(item: Tagged, options: ReportOptions, order: Sequence[str]) -> Incident
     values: dict[str, float | None] = {}
     excluded: dict[str, str] = {}
     for phase in PHASES:
-        m = measure(view, phase, include_drills=options.include_drills)
+        m = _measure(view, phase, options.include_drills)
         values[f"{phase.name}_s"] = m.seconds
         if m.reason:
             excluded[phase.name] = m.reason
@@ -252,6 +264,7 @@ def build(
     repos: Sequence[str],
 ) -> Report:
     """The whole report for ``options``' window."""
+    _MEASURED.clear()  # ids of views are only meaningful while ``everyone`` is alive
     in_period = [t for t in everyone if in_window(t, options.since, options.until)]
     excluded: Counter[str] = Counter()
     population: list[Tagged] = []
@@ -271,7 +284,7 @@ def build(
     for phase in PHASES:
         reasons: Counter[str] = Counter()
         for item in in_period:
-            m = measure(item.incident, phase, include_drills=options.include_drills)
+            m = _measure(item.incident, phase, options.include_drills)
             if m.reason:
                 reasons[m.reason] += 1
             if m.reason == "negative" and m.start and m.end:
