@@ -507,7 +507,7 @@ def reviews_actions_runbooks_alerts(target: Path) -> None:
     import subprocess
 
     from incidentctl import actions, postmortem, runbooks
-    from incidentctl.alerts import service
+    from incidentctl.alerts import promote, service
 
     layout = Layout(target.resolve())
 
@@ -516,55 +516,89 @@ def reviews_actions_runbooks_alerts(target: Path) -> None:
 
     views, _ = ws_at(at(334, 9)).incidents()
     ordered = sorted(views, key=lambda v: v.declared_at or at(1, 0))
-    reviewed = [v for v in ordered if v.severity in ("sev1", "sev2") and v.resolved_at
-                and not v.drill]
+    reviewed = [
+        v for v in ordered if v.severity in ("sev1", "sev2") and v.resolved_at and not v.drill
+    ]
     for n, view in enumerate(reviewed):
         assert view.resolved_at is not None
         moment = view.resolved_at + timedelta(days=1)
         postmortem.new(ws_at(moment), view.id)
         path = postmortem.path_of(ws_at(moment), view.id)
         text = path.read_text().replace("facilitator: null", "facilitator: hana")
-        text = text.replace("contributing_factors: []", "contributing_factors:\n"
-                            "  - {factor: Changes reach all traffic at once, tag: rollout}")
+        text = text.replace(
+            "contributing_factors: []",
+            "contributing_factors:\n  - {factor: Changes reach all traffic at once, tag: rollout}",
+        )
         path.write_text(text)
-        subprocess.run(["git", "commit", "-qam", f"postmortem({view.id}): edit"], cwd=target,
-                       check=True)
+        subprocess.run(
+            ["git", "commit", "-qam", f"postmortem({view.id}): edit"], cwd=target, check=True
+        )
         state = STATES[n % len(STATES)]
-        for step in STATES[1: STATES.index(state) + 1]:
+        for step in STATES[1 : STATES.index(state) + 1]:
             postmortem.set_status(ws_at(moment + timedelta(days=2)), view.id, step)
         if n % 3 != 2:
-            action = actions.add(ws_at(moment), view.id, f"Canary stage for {view.services[0]}",
-                                 owner=PEOPLE[n % len(PEOPLE)], type_="preventive")
+            action = actions.add(
+                ws_at(moment),
+                view.id,
+                f"Canary stage for {view.services[0]}",
+                owner=PEOPLE[n % len(PEOPLE)],
+                type_="preventive",
+            )
             if n % 2 == 0:
-                actions.done(ws_at(moment + timedelta(days=9)), action.id,
-                             note="shipped behind a flag")
-        actions.add(ws_at(moment), view.id, f"Alert earlier on {view.services[0]} errors",
-                    owner=PEOPLE[(n + 3) % len(PEOPLE)], type_="detective",
-                    due=(moment + timedelta(days=20)).date().isoformat())
+                actions.done(
+                    ws_at(moment + timedelta(days=9)), action.id, note="shipped behind a flag"
+                )
+        actions.add(
+            ws_at(moment),
+            view.id,
+            f"Alert earlier on {view.services[0]} errors",
+            owner=PEOPLE[(n + 3) % len(PEOPLE)],
+            type_="detective",
+            due=(moment + timedelta(days=20)).date().isoformat(),
+        )
     (target / "runbooks" / "checkout-errors.md").write_text(RUNBOOK)
     subprocess.run(["git", "add", "runbooks"], cwd=target, check=True)
     subprocess.run(["git", "commit", "-qm", "runbook: checkout errors"], cwd=target, check=True)
     record, _ = runbooks.load(ws_at(at(300, 10)), "checkout-errors")
-    status, code, output = runbooks.execute(["echo", "diagnostics captured for staging"], 30,
-                                            target)
-    runbooks.record_exercise(ws_at(at(300, 10)), "checkout-errors", runbooks.StepResult(
-        2, record.steps[1], status, code, output, []), "hana", "staging")
-    checkout = next(v for v in reversed(ordered) if "checkout" in v.services and v.resolved_at
-                    and not v.drill)
+    status, code, output = runbooks.execute(
+        ["echo", "diagnostics captured for staging"], 30, target
+    )
+    runbooks.record_exercise(
+        ws_at(at(300, 10)),
+        "checkout-errors",
+        runbooks.StepResult(2, record.steps[1], status, code, output, []),
+        "hana",
+        "staging",
+    )
+    checkout = next(
+        v for v in reversed(ordered) if "checkout" in v.services and v.resolved_at and not v.drill
+    )
     assert checkout.detected_at is not None
     fired = checkout.detected_at
     for n, instance in enumerate(("web-1", "web-2", "web-3")):
-        body = json.dumps({"status": "firing", "starts_at": (fired + timedelta(minutes=n))
-                           .isoformat(), "labels": {"alertname": "HighErrorRate",
-                                                    "service": "checkout",
-                                                    "instance": instance}}).encode()
+        body = json.dumps(
+            {
+                "status": "firing",
+                "starts_at": (fired + timedelta(minutes=n)).isoformat(),
+                "labels": {
+                    "alertname": "HighErrorRate",
+                    "service": "checkout",
+                    "instance": instance,
+                },
+            }
+        ).encode()
         service.store(ws_at(fired + timedelta(minutes=n + 1)), body)
-    noise = json.dumps({"status": "firing", "starts_at": at(320, 3).isoformat(),
-                        "labels": {"alertname": "DiskSpaceLow", "service": "media"}}).encode()
+    noise = json.dumps(
+        {
+            "status": "firing",
+            "starts_at": at(320, 3).isoformat(),
+            "labels": {"alertname": "DiskSpaceLow", "service": "media"},
+        }
+    ).encode()
     service.store(ws_at(at(320, 3, 1)), noise)
     service.commit_spool(ws_at(at(320, 4)), "alerts: store received notifications")
     group = next(g for g in service.groups(ws_at(at(334, 9))) if g.alertname == "HighErrorRate")
-    lifecycle.link_alert_group(ws_at(fired + timedelta(minutes=20)), checkout.id, group)
+    promote.link_alert_group(ws_at(fired + timedelta(minutes=20)), checkout.id, group)
 
 
 def main() -> int:

@@ -8,13 +8,17 @@ internal one explicitly (``{{latest_update}}``, ``{{commander}}``).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, cast
 
 from incidentctl.display import human, local
 from incidentctl.errors import UsageError
-from incidentctl.models.event import SURFACES
+from incidentctl.models.event import SURFACES, CommsPosted, Surface
 from incidentctl.models.views import IncidentView
 from incidentctl.templates import render_template
 from incidentctl.workspace import Workspace
+
+if TYPE_CHECKING:
+    from incidentctl.lifecycle import Outcome
 
 STATUS_WORDS = {
     "investigating": "We are investigating",
@@ -104,3 +108,32 @@ def draft(ws: Workspace, ref: str, surface: str) -> str:
     path = ws.root / rel
     text = path.read_text(encoding="utf-8") if path.is_file() else DEFAULT_TEMPLATES[surface]
     return render_template(text, values(ws, view, surface, ws.now()), rel)
+
+
+def post(
+    ws: Workspace,
+    ref: str,
+    surface: str,
+    text: str,
+    *,
+    at: str | datetime | None = None,
+    by: str | None = None,
+    commit: bool = True,
+) -> Outcome:
+    """Record that an update was sent on a surface, with the text sent."""
+    from incidentctl.lifecycle import _append, clean_text
+
+    channel = cast(Surface, check_surface(surface))
+    body = clean_text(text, "message")
+    return _append(
+        ws,
+        ref,
+        verb=f"comms {channel}",
+        build=lambda f: CommsPosted(type="comms", surface=channel, **f),
+        check=None,
+        at=at,
+        by=by,
+        message=body,
+        backfill=False,
+        commit=commit,
+    )

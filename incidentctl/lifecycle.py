@@ -9,18 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from incidentctl.errors import InvalidStateError, RefusedError, UsageError
-
-if TYPE_CHECKING:
-    from incidentctl.alerts.groups import Group
 from incidentctl.ids import new_event_id, new_incident_id
 from incidentctl.models.event import (
     DETECTION_SOURCES,
     Acknowledged,
     AlertLinked,
-    CommsPosted,
     Declared,
     DetectedBy,
     Event,
@@ -30,7 +26,6 @@ from incidentctl.models.event import (
     Resolved,
     RoleAssigned,
     SeverityChanged,
-    Surface,
     Update,
     UpdateStatus,
 )
@@ -560,153 +555,6 @@ def reopen(
         at=at,
         by=by,
         message=text,
-        backfill=False,
-        commit=commit,
-    )
-
-
-def set_fields(
-    ws: Workspace,
-    ref: str,
-    *,
-    title: str | None = None,
-    services: list[str] | None = None,
-    category: str | None = None,
-    drill: bool | None = None,
-    duplicate_of: str | None = None,
-    public_title: str | None = None,
-    commit: bool = True,
-) -> IncidentView:
-    """Change descriptive fields in ``incident.md``, keeping the humans' comments and order."""
-    from incidentctl.store.atomic import read_bytes
-    from incidentctl.store.records import read_incident, validate_incident
-    from incidentctl.store.roundtrip import update_frontmatter
-    from incidentctl.yamlio.frontmatter import parse
-
-    incident_id = ws.resolve_id(ref)
-    changes: dict[str, Any] = {}
-    if title is not None:
-        changes["title"] = clean_text(title, "title", single_line=True, limit=200)
-        refuse_secrets(title=changes["title"])
-    if services is not None:
-        changes["services"] = sorted(
-            {clean_name(s, "service", ws.config.services) for s in services}
-        )
-    if category is not None:
-        changes["category"] = clean_name(category, "category", ws.config.categories)
-    if drill is not None:
-        changes["drill"] = drill
-    if public_title is not None:
-        changes["public_title"] = clean_text(
-            public_title, "public title", single_line=True, limit=200
-        )
-        refuse_secrets(public_title=changes["public_title"])
-    if duplicate_of is not None:
-        original = ws.resolve_id(duplicate_of)
-        if original == incident_id:
-            raise UsageError("an incident cannot be a duplicate of itself")
-        changes["duplicate_of"] = original
-    if not changes:
-        raise UsageError(
-            "nothing to change: give --title, --public-title, --service, --category, --drill "
-            "or --duplicate-of"
-        )
-    with transaction.locked(ws.layout):
-        read_incident(ws.layout, incident_id)
-        path = ws.layout.incident_file(incident_id)
-        shown = ws.layout.relative(path)
-        text = update_frontmatter(read_bytes(path), changes)
-        validate_incident(parse(text.encode("utf-8")), shown)
-        what = ", ".join(sorted(changes))
-        change = transaction.Change(
-            message=f"incident({incident_id}): set {what}", replaced={path: text}
-        )
-        transaction.apply(ws.layout, change, commit=commit)
-        return load_incident(ws.layout, incident_id)
-
-
-def post_comms(
-    ws: Workspace,
-    ref: str,
-    surface: str,
-    text: str,
-    *,
-    at: str | datetime | None = None,
-    by: str | None = None,
-    commit: bool = True,
-) -> Outcome:
-    """Record that an update was sent on a surface, with the text sent."""
-    from incidentctl.comms import check_surface
-
-    channel = cast(Surface, check_surface(surface))
-    body = clean_text(text, "message")
-    return _append(
-        ws,
-        ref,
-        verb=f"comms {channel}",
-        build=lambda f: CommsPosted(type="comms", surface=channel, **f),
-        check=None,
-        at=at,
-        by=by,
-        message=body,
-        backfill=False,
-        commit=commit,
-    )
-
-
-def declare_from_group(
-    ws: Workspace,
-    group: Group,
-    *,
-    severity: str,
-    title: str | None = None,
-    by: str | None = None,
-    commander: str | None = None,
-    started_at: str | datetime | None = None,
-    commit: bool = True,
-) -> Outcome:
-    """Promote an alert group: detected_at is the group's first firing."""
-    from incidentctl.alerts.service import ensure_unlinked
-
-    ensure_unlinked(group)
-    service = group.service if group.service and group.service != "unknown" else None
-    return declare(
-        ws,
-        title or f"{group.alertname} firing on {group.service}",
-        severity=severity,
-        services=[_service_name(service)] if service else [],
-        detected_at=group.first_fired,
-        started_at=started_at,
-        commander=commander,
-        by=by,
-        commit=commit,
-        detected_by="alert",
-        alert_group=group.id,
-    )
-
-
-def _service_name(text: str) -> str:
-    import re
-
-    return re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-._")[:64] or "unknown"
-
-
-def link_alert_group(
-    ws: Workspace, ref: str, group: Group, *, by: str | None = None, commit: bool = True
-) -> Outcome:
-    """Attach an alert group to an existing incident."""
-    from incidentctl.alerts.service import ensure_unlinked
-
-    ensure_unlinked(group)
-    return _append(
-        ws,
-        ref,
-        verb=f"link alert group {group.id}",
-        build=lambda f: AlertLinked(type="alert", group=group.id, **f),
-        check=None,
-        at=None,
-        by=by,
-        message="",
         backfill=False,
         commit=commit,
     )

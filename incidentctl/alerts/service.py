@@ -8,7 +8,7 @@ from incidentctl import gitrepo
 from incidentctl.alerts import spool
 from incidentctl.alerts.groups import Group, correlate
 from incidentctl.alerts.parse import parse
-from incidentctl.errors import InvalidStateError, NotFoundError
+from incidentctl.errors import NotFoundError
 from incidentctl.models.views import IncidentView
 from incidentctl.store import transaction
 from incidentctl.store.lock import clone_lock
@@ -76,7 +76,7 @@ def store(
 
 def auto_declare(ws: Workspace) -> list[str]:
     """Declare incidents for unlinked firing groups that a policy rule matches."""
-    from incidentctl import lifecycle
+    from incidentctl.alerts import promote
 
     rules = ws.config.alerts.auto_declare
     if not rules:
@@ -88,16 +88,9 @@ def auto_declare(ws: Workspace) -> list[str]:
         labels = {**group.key, "service": group.service, "alertname": group.alertname}
         for rule in rules:
             if all(labels.get(k) == v for k, v in rule.match.items()):
-                outcome = lifecycle.declare_from_group(
+                outcome = promote.declare_from_group(
                     ws, group, severity=rule.severity, title=rule.title, by="incidentctl"
                 )
                 declared.append(outcome.incident.id)
                 break
     return declared
-
-
-def ensure_unlinked(group: Group) -> None:
-    if group.incident is not None:
-        raise InvalidStateError(
-            f"alert group {group.id} is already linked to incident {group.incident}"
-        )

@@ -108,12 +108,11 @@ def link(
     incident: Annotated[str, typer.Argument(metavar="ID", help="Incident id or prefix.")],
 ) -> None:
     """Attach an alert group to an existing incident instead of declaring a new one."""
-    from incidentctl import lifecycle
-    from incidentctl.alerts import service
+    from incidentctl.alerts import promote, service
 
     ws = workspace(ctx)
     found = service.find(ws, group)
-    outcome = lifecycle.link_alert_group(ws, incident, found)
+    outcome = promote.link_alert_group(ws, incident, found)
     note(f"alert group {found.id} linked to {outcome.incident.id}")
 
 

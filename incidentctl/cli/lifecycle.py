@@ -148,7 +148,9 @@ def declare(
         if detected_at is not None:
             raise UsageError("--detected-at comes from the alert group; do not give both")
         group = alert_service.find(ws, from_alert_group)
-        outcome = lifecycle.declare_from_group(
+        from incidentctl.alerts import promote
+
+        outcome = promote.declare_from_group(
             ws,
             group,
             severity=severity,
@@ -446,9 +448,10 @@ def set_(
     no_commit: NoCommitOpt = False,
 ) -> None:
     """Change descriptive fields of incident.md (comments and key order are kept)."""
-    from incidentctl import lifecycle
 
-    view = lifecycle.set_fields(
+    from incidentctl import describe
+
+    view = describe.set_fields(
         workspace(ctx),
         incident,
         title=title,

@@ -38,10 +38,10 @@ def comms_post(
     no_commit: Annotated[bool, typer.Option("--no-commit")] = False,
 ) -> None:
     """Record that an update was sent on a surface (resets that surface's cadence)."""
-    from incidentctl import lifecycle
+    from incidentctl import comms
 
     body = sys.stdin.read() if text == "-" else text
-    outcome = lifecycle.post_comms(
+    outcome = comms.post(
         workspace(ctx), incident, surface, body, at=at, by=by, commit=not no_commit
     )
     note(f"{outcome.incident.id}: {surface} update recorded")
