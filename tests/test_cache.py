@@ -125,10 +125,12 @@ def test_uncommitted_change_is_never_served_from_cache(
     assert report(cli, monkeypatch) == truth
 
 
-def test_action_cache_follows_edits(cli: Cli, repo: Path, incidents: list[str],
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    action = cli.ok("action", "add", incidents[0], "Fix it", "--owner", "dana",
-                    "--due", "2026-12-20").out.strip()
+def test_action_cache_follows_edits(
+    cli: Cli, repo: Path, incidents: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    action = cli.ok(
+        "action", "add", incidents[0], "Fix it", "--owner", "dana", "--due", "2026-12-20"
+    ).out.strip()
     assert cli.ok("action", "list", "--json").json()[0]["owner"] == "dana"
     path = repo / "actions" / f"{action}.md"
     before = path.stat()

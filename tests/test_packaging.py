@@ -176,3 +176,23 @@ def test_examples_pass_lint_and_report(capsys: pytest.CaptureFixture[str]) -> No
     assert len(listed) >= 30
     assert {x["severity"] for x in listed} >= {"sev1", "sev2", "sev3", "sev4"}
     assert any(x["reopen_count"] for x in listed) and any(x["drill"] for x in listed)
+
+
+def test_ci_integration_files(tmp_path: Path) -> None:
+    import yaml
+
+    from incidentctl.cli import main
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hooks[0]["id"] == "incidentctl-lint" and hooks[0]["entry"] == "incidentctl lint"
+    assert main(["init", str(tmp_path / "rec"), "--ci", "github"]) == 0
+    workflow = yaml.safe_load(
+        (tmp_path / "rec" / ".github" / "workflows" / "incidentctl.yml").read_text(encoding="utf-8")
+    )
+    steps = workflow["jobs"]["lint"]["steps"]
+    commands = " ".join(str(step.get("run", "")) for step in steps)
+    assert "incidentctl lint --format github" in commands
+    assert "--format sarif" in commands
+    assert any("upload-sarif" in str(step.get("uses", "")) for step in steps)
+    assert main(["init", str(tmp_path / "other"), "--ci", "jenkins"]) == 2
+    assert not (tmp_path / "other").exists()
