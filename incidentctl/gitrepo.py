@@ -64,6 +64,19 @@ def safe_rev(value: str, *, what: str = "revision") -> str:
     return value
 
 
+def resolve_commit(cwd: Path, value: str, *, what: str = "revision") -> str:
+    """The commit a user-supplied revision names; :class:`UsageError` when git knows none."""
+    rev = safe_rev(value, what=what)
+    proc = run(
+        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
+        cwd,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise UsageError(f"unknown git revision {rev!r}")
+    return proc.stdout.strip()
+
+
 def is_repo(path: Path) -> bool:
     """Whether ``path`` is inside a git work tree."""
     proc = run(["rev-parse", "--is-inside-work-tree"], path, check=False)

@@ -46,17 +46,10 @@ def _selected(ws: Workspace, paths: Sequence[str]) -> set[str]:
 
 def _changed(ws: Workspace, rev: str) -> set[str] | None:
     """Files changed since ``rev`` plus whole touched incidents; None means lint everything."""
-    rev = gitrepo.safe_rev(rev, what="--changed-since revision")
-    check = gitrepo.run(
-        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
-        ws.root,
-        check=False,
-    )
-    if check.returncode != 0:
-        raise UsageError(f"unknown git revision {rev!r}")
+    commit = gitrepo.resolve_commit(ws.root, rev, what="--changed-since revision")
     spec = ["--", *RECORD_DIRS, CONFIG_FILE]
     diff = gitrepo.run(
-        ["diff", "--name-only", "--no-renames", "--relative", check.stdout.strip(), *spec], ws.root
+        ["diff", "--name-only", "--no-renames", "--relative", commit, *spec], ws.root
     )
     untracked = gitrepo.run(["ls-files", "--others", "--exclude-standard", *spec], ws.root)
     changed = {p for p in (diff.stdout + untracked.stdout).splitlines() if p}

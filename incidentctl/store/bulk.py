@@ -112,17 +112,7 @@ def disk_snapshot(layout: Layout, only: set[str] | None = None) -> Snapshot:
 
 def git_snapshot(layout: Layout, rev: str) -> Snapshot:
     """Every incident file as it stood at ``rev`` (two git processes in all)."""
-    rev = gitrepo.safe_rev(rev)
-    check = gitrepo.run(
-        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
-        layout.root,
-        check=False,
-    )
-    if check.returncode != 0:
-        from incidentctl.errors import UsageError
-
-        raise UsageError(f"unknown git revision {rev!r}")
-    commit = check.stdout.strip()
+    commit = gitrepo.resolve_commit(layout.root, rev)
     listing = gitrepo.run(["ls-tree", "-r", "-z", commit, "--", "incidents"], layout.root)
     blobs: list[tuple[str, str]] = []
     for item in listing.stdout.split("\0"):
@@ -197,18 +187,9 @@ def load_cached(
     from incidentctl.store.cache import ViewCache, key
 
     if as_of is not None:
-        rev = gitrepo.safe_rev(as_of)
-        check = gitrepo.run(
-            ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
-            layout.root,
-            check=False,
-        )
-        if check.returncode != 0:
-            from incidentctl.errors import UsageError
-
-            raise UsageError(f"unknown git revision {rev!r}")
+        commit = gitrepo.resolve_commit(layout.root, as_of)
         listing = gitrepo.run(
-            ["ls-tree", "-r", "-z", check.stdout.strip(), "--", "incidents"],
+            ["ls-tree", "-r", "-z", commit, "--", "incidents"],
             layout.root,
             check=False,
         )
