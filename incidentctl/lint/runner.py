@@ -218,11 +218,9 @@ def _check_tree(
         view = _check_incident(out, folder, config, now, ws)
         tree.files_checked += folder.release()
         if view is not None:
-            views.append(
-                view.model_copy(update={"timeline": [], "summary": ""})
-                if not view.alert_groups and not any(e.type == "runbook" for e in view.timeline)
-                else view
-            )
+            # Tree-wide checks read only runbook steps from the timeline; keep memory flat.
+            runbook_steps = [e for e in view.timeline if e.type == "runbook"]
+            views.append(view.model_copy(update={"timeline": runbook_steps, "summary": ""}))
     return views
 
 
