@@ -105,6 +105,10 @@ def read_incident(layout: Layout, incident_id: str) -> tuple[IncidentRecord, str
         raise NotFoundError(f"no incident {incident_id!r}")
     layout.ensure_inside(path)
     doc = read_document(path, shown)
+    return _incident_in_place(doc, shown, incident_id), doc.body
+
+
+def _incident_in_place(doc: Document, shown: str, incident_id: str) -> IncidentRecord:
     record = validate_incident(doc, shown)
     if record.id != incident_id:
         raise RecordError(
@@ -112,7 +116,15 @@ def read_incident(layout: Layout, incident_id: str) -> tuple[IncidentRecord, str
             path=shown,
             line=doc.line_of(("id",)),
         )
-    return record, doc.body
+    return record
+
+
+def _event_in_place(doc: Document, shown: str, incident_id: str) -> Event:
+    event = validate_event(doc, shown)
+    stem = shown.rsplit("/", 1)[-1][:-3]
+    if event.id != stem or event.incident != incident_id:
+        raise RecordError("id/incident do not match the file's place", path=shown, line=2)
+    return event
 
 
 def event_paths(layout: Layout, incident_id: str) -> list[Path]:
@@ -136,10 +148,7 @@ def read_events(layout: Layout, incident_id: str) -> list[Event]:
     events: list[Event] = []
     for path in event_paths(layout, incident_id):
         shown = layout.relative(path)
-        event = validate_event(read_document(path, shown), shown)
-        if event.id != path.name[:-3] or event.incident != incident_id:
-            raise RecordError("id/incident do not match the file's place", path=shown, line=2)
-        events.append(event)
+        events.append(_event_in_place(read_document(path, shown), shown, incident_id))
     return events
 
 
@@ -158,20 +167,11 @@ def build_incident(
     """An incident from raw file contents (shown path, bytes), e.g. read from git."""
     shown, raw = incident_file
     doc = parse_bytes(raw, shown)
-    record = validate_incident(doc, shown)
-    if record.id != incident_id:
-        raise RecordError(
-            f"id: {record.id!r} does not match its folder {incident_id!r}",
-            path=shown,
-            line=doc.line_of(("id",)),
-        )
-    events = []
-    for event_shown, event_raw in event_files:
-        event = validate_event(parse_bytes(event_raw, event_shown), event_shown)
-        stem = event_shown.rsplit("/", 1)[-1][:-3]
-        if event.id != stem or event.incident != incident_id:
-            raise RecordError("id/incident do not match the file's place", path=event_shown, line=2)
-        events.append(event)
+    record = _incident_in_place(doc, shown, incident_id)
+    events = [
+        _event_in_place(parse_bytes(event_raw, event_shown), event_shown, incident_id)
+        for event_shown, event_raw in event_files
+    ]
     return fold(record, events, doc.body, timeline=not slim)
 
 
