@@ -105,19 +105,12 @@ def all_actions(ws: Workspace) -> tuple[list[ActionRecord], list[RecordError]]:
 
     blobs: dict[str, str] = {}
     if _os.environ.get("INCIDENTCTL_NO_CACHE") != "1":
-        listing = gitrepo.run(["ls-files", "-s", "-z", "--", "actions"], ws.root, check=False)
-        changed = gitrepo.run(
-            ["diff-files", "--name-only", "--relative", "-z", "--", "actions"], ws.root, check=False
-        )
-        if listing.returncode == 0 and changed.returncode == 0:
-            dirty = {p for p in changed.stdout.split("\0") if p}
-            for item in listing.stdout.split("\0"):
-                if not item:
-                    continue
-                meta, rel = item.split("\t", 1)
-                mode, sha, stage = meta.split()
-                if stage == "0" and mode != "120000" and rel not in dirty:
-                    blobs[rel] = sha
+        state = gitrepo.index_state(ws.root, "actions")
+        if state is not None:
+            entries, dirty = state
+            for e in entries:
+                if e.stage == "0" and e.mode != "120000" and e.rel not in dirty:
+                    blobs[e.rel] = e.blob
     cache = BlobCache(ws.layout, "actions")
     found: list[ActionRecord] = []
     errors: list[RecordError] = []

@@ -12,6 +12,7 @@ import subprocess
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from incidentctl.errors import EnvironmentProblem, UsageError
 
@@ -220,3 +221,27 @@ def uncommitted(cwd: Path, paths: Sequence[str]) -> list[str]:
     for output in (listed.stdout, staged.stdout):
         found.update(item for item in output.split("\0") if item)
     return sorted(found)
+
+
+class IndexEntry(NamedTuple):
+    mode: str
+    blob: str
+    stage: str
+    rel: str
+
+
+def index_state(cwd: Path, folder: str) -> tuple[list[IndexEntry], set[str]] | None:
+    """The index entries under ``folder`` and the files whose working copy differs from
+    them (``diff-files``, which re-checks content whenever stat data changed). None when
+    git cannot say (not a repo, git failing)."""
+    listing = run(["ls-files", "-s", "-z", "--", folder], cwd, check=False)
+    changed = run(["diff-files", "--name-only", "--relative", "-z", "--", folder], cwd, check=False)
+    if listing.returncode or changed.returncode:
+        return None
+    entries = []
+    for item in listing.stdout.split("\0"):
+        if item:
+            meta, rel = item.split("\t", 1)
+            mode, blob, stage = meta.split()
+            entries.append(IndexEntry(mode, blob, stage, rel))
+    return entries, {rel for rel in changed.stdout.split("\0") if rel}

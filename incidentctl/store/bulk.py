@@ -202,24 +202,16 @@ def load_cached(
             entries.append((mode, blob, rel))
         dirty: set[str] = set()
     else:
-        listing = gitrepo.run(["ls-files", "-s", "-z", "--", "incidents"], layout.root, check=False)
-        changed = gitrepo.run(
-            ["diff-files", "--name-only", "--relative", "-z", "--", "incidents"],
-            layout.root,
-            check=False,
-        )
+        state = gitrepo.index_state(layout.root, "incidents")
         others = gitrepo.run(["ls-files", "-o", "-z", "--", "incidents"], layout.root, check=False)
-        if listing.returncode or changed.returncode or others.returncode:
+        if state is None or others.returncode:
             return None
-        entries = []
-        dirty = set()
-        for item in _z(listing.stdout):
-            meta, rel = item.split("\t", 1)
-            mode, blob, stage = meta.split()
-            if stage != "0":
-                dirty.add(rel.split("/")[1] if rel.count("/") >= 2 else rel)
-            entries.append((mode, blob, rel))
-        for rel in _z(changed.stdout) + _z(others.stdout):
+        index, changed = state
+        entries = [(e.mode, e.blob, e.rel) for e in index]
+        dirty = {
+            e.rel.split("/")[1] if e.rel.count("/") >= 2 else e.rel for e in index if e.stage != "0"
+        }
+        for rel in [*changed, *_z(others.stdout)]:
             parts = rel.split("/")
             if len(parts) >= 3:
                 dirty.add(parts[1])
