@@ -6,7 +6,9 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from incidentctl.errors import UsageError
 from incidentctl.ids import ALPHABET, new_event_id
@@ -122,6 +124,20 @@ def _existing(ws: Workspace, source: str) -> tuple[str | None, str]:
     raise UsageError(f"cannot find a free id for {source}")
 
 
+def _stamp(
+    ws: Workspace, incident_id: str, detected: datetime, at: datetime, by: str = IMPORTER
+) -> dict[str, Any]:
+    """What every imported event shares; backfilled when it precedes detection."""
+    return {
+        "id": new_event_id(int(at.timestamp() * 1000)),
+        "incident": incident_id,
+        "at": at,
+        "by": by,
+        "recorded_at": ws.now(),
+        "backfill": at < detected,
+    }
+
+
 def write(ws: Workspace, plans: list[Planned], result: ImportResult, message: str) -> None:
     """Create every planned incident that does not exist yet, in one commit."""
     from incidentctl.lifecycle import refuse_secrets
@@ -144,57 +160,30 @@ def write(ws: Workspace, plans: list[Planned], result: ImportResult, message: st
             created_by=IMPORTER,
             source=plan.source,
         )
+        stamp = partial(_stamp, ws, incident_id, plan.detected)
         events: list[Event] = [
             Declared(
-                id=new_event_id(int(plan.detected.timestamp() * 1000)),
-                incident=incident_id,
+                **stamp(plan.detected),
                 type="declared",
-                at=plan.detected,
-                by=IMPORTER,
-                recorded_at=ws.now(),
                 severity=plan.severity,
                 started_at=plan.started,
                 detected_at=plan.detected,
             )
         ]
-        for at, by, text in plan.updates:
-            events.append(
-                Update(
-                    id=new_event_id(int(at.timestamp() * 1000)),
-                    incident=incident_id,
-                    type="update",
-                    at=at,
-                    by=by or IMPORTER,
-                    recorded_at=ws.now(),
-                    message=text[:20000],
-                    backfill=at < plan.detected,
-                )
-            )
+        events += [
+            Update(**stamp(at, by or IMPORTER), type="update", message=text[:20000])
+            for at, by, text in plan.updates
+        ]
         if plan.acknowledged is not None:
             from incidentctl.models.event import Acknowledged
 
-            events.append(
-                Acknowledged(
-                    id=new_event_id(int(plan.acknowledged.timestamp() * 1000)),
-                    incident=incident_id,
-                    type="acknowledged",
-                    at=plan.acknowledged,
-                    by=IMPORTER,
-                    recorded_at=ws.now(),
-                    backfill=plan.acknowledged < plan.detected,
-                )
-            )
+            events.append(Acknowledged(**stamp(plan.acknowledged), type="acknowledged"))
         if plan.resolved is not None:
             events.append(
                 Resolved(
-                    id=new_event_id(int(plan.resolved.timestamp() * 1000)),
-                    incident=incident_id,
+                    **stamp(plan.resolved),
                     type="resolved",
-                    at=plan.resolved,
-                    by=IMPORTER,
-                    recorded_at=ws.now(),
                     root_cause_class=plan.root_cause_class,
-                    backfill=plan.resolved < plan.detected,
                 )
             )
             if plan.resolved < (plan.started or plan.detected):
