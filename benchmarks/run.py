@@ -106,8 +106,7 @@ def measure(repo: Path, small: Path, repeat: int) -> dict[str, Sample]:
     subprocess.run([*CLI, "update", incident, "benchmark change"], cwd=repo, check=True,
                    capture_output=True)
     many("report warm, one changed", report, repo,
-         before=lambda: (run([*CLI, "update", incident, "another change"], repo), None)
-         and None)
+         before=lambda: run([*CLI, "update", incident, "another change"], repo))
     many("lint cold", [*CLI, "lint", "--format", "json"], repo,
          before=lambda: clear_cache(repo))
     many("lint --changed-since HEAD~1", [*CLI, "lint", "--changed-since", "HEAD~1"], repo)
@@ -175,7 +174,7 @@ def main() -> int:
                            check=True, capture_output=True)
         table[size] = measure(repo, small, args.repeat)
     names = list(next(iter(table.values())))
-    print(f"\n| measure | " + " | ".join(f"{s} incidents" for s in sizes) + " |")
+    print("\n| measure | " + " | ".join(f"{s} incidents" for s in sizes) + " |")
     print("|---|" + "---|" * len(sizes))
     for name in names:
         cells = [f"{table[s][name].seconds:.3f} s, {table[s][name].max_rss_mb:.0f} MB"
