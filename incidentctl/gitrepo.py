@@ -58,6 +58,36 @@ def run(
     return proc
 
 
+def start(args: Sequence[str], cwd: Path) -> subprocess.Popen[bytes]:
+    """Start ``git args`` in the background, output discarded (wait on it for the result)."""
+    return subprocess.Popen(
+        [_git_binary(), *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C"),
+    )
+
+
+def run_bytes(args: Sequence[str], cwd: Path, stdin: str) -> bytes:
+    """Run ``git args`` and return its raw output (for object contents)."""
+    proc = subprocess.run(
+        [_git_binary(), *args],
+        cwd=cwd,
+        input=stdin.encode(),
+        capture_output=True,
+        env=dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C"),
+        check=False,
+    )
+    if proc.returncode != 0:
+        detail = proc.stderr.decode(errors="replace").strip().splitlines()
+        raise EnvironmentProblem(
+            f"git {args[0]} failed: {detail[-1] if detail else proc.returncode}"
+        )
+    return proc.stdout
+
+
 def safe_rev(value: str, *, what: str = "revision") -> str:
     """A revision or remote name from a user, refused if git could read it as an option."""
     if not value or value.startswith("-") or any(c in value for c in "\x00\n\r "):
@@ -144,13 +174,26 @@ def stage(cwd: Path, paths: Sequence[str]) -> None:
     _with_index_retry(["add", "--", *paths], cwd)
 
 
+def update_index(cwd: Path, paths: Sequence[str]) -> None:
+    """Record exactly these files in the index (new or changed), as ``git add`` would."""
+    _with_index_retry(["update-index", "--add", "--", *paths], cwd)
+
+
 def commit(cwd: Path, paths: Sequence[str], message: str) -> None:
     """Stage and commit exactly ``paths`` with ``message``; other staged changes stay staged.
 
-    When nothing else is staged, the index is committed as it is (git reuses its cached
-    trees); otherwise the commit names the paths, which makes git build a temporary index
-    — correct, but slower in a very large repository.
+    The commit is built with git's plumbing on top of HEAD (:mod:`incidentctl.gitcommit`),
+    which costs the same in a repository of any size. When that cannot stand in for
+    ``git commit`` (hooks, an unborn branch, HEAD moving meanwhile), the porcelain commits:
+    the index as it is when nothing else is staged, otherwise the named paths.
     """
+    from incidentctl import gitcommit
+
+    try:
+        if gitcommit.commit_onto_head(cwd, paths, message):
+            return
+    except (ValueError, EnvironmentProblem):
+        pass
     nothing_staged = run(["diff", "--cached", "--quiet"], cwd, check=False).returncode == 0
     stage(cwd, paths)
     args = ["commit", "--quiet", "--no-edit", "-m", message]

@@ -1,0 +1,209 @@
+"""Commit a few files on top of HEAD with git's plumbing (see docs/decisions/0008).
+
+``git commit`` refreshes the whole index (an ``lstat`` of every tracked file) and, when
+paths are named, builds a temporary index of the whole tree: in a records repo of 130,000
+files that is most of a lifecycle command's time. A lifecycle command changes one or two
+files, so this module builds the commit directly: the blobs, the trees on the paths from
+those files to the root (every other tree is reused by id), ``commit-tree``, and an
+``update-ref`` that only succeeds if HEAD has not moved. The paths are staged in the index
+first, so the working tree, the index and HEAD agree afterwards, exactly as after
+``git commit -- paths``; anything else the user staged stays staged.
+
+Whenever this path cannot give the same result as ``git commit`` — an unborn branch,
+commit hooks to run, a path that is not a regular file, HEAD moving underneath — it
+returns False and the caller commits with the porcelain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from incidentctl import gitrepo
+
+COMMIT_HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit")
+TREE_MODE = b"40000"
+
+Entries = dict[bytes, tuple[bytes, bytes]]  # name -> (mode, raw object id)
+
+
+def clean_message(message: str) -> str:
+    """What ``git commit -m`` stores: trailing spaces and repeated blank lines removed."""
+    lines: list[str] = []
+    for line in message.splitlines():
+        line = line.rstrip()
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def _has_hooks(hooks: Path) -> bool:
+    return any(os.access(hooks / name, os.X_OK) for name in COMMIT_HOOKS)
+
+
+def _file_mode(path: Path) -> bytes | None:
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return b"100755" if info.st_mode & stat.S_IXUSR else b"100644"
+
+
+def parse_tree(body: bytes, size: int) -> Entries:
+    """A tree object's entries (``size`` is the length of an object id in bytes)."""
+    entries: Entries = {}
+    at = 0
+    while at < len(body):
+        space = body.index(b" ", at)
+        nul = body.index(b"\0", space)
+        entries[body[space + 1 : nul]] = (body[at:space], body[nul + 1 : nul + 1 + size])
+        at = nul + 1 + size
+    return entries
+
+
+def serialize_tree(entries: Entries) -> bytes:
+    """A tree object's body in git's order (a folder sorts as if its name ended in '/')."""
+
+    def key(name: bytes) -> bytes:
+        return name + b"/" if entries[name][0] == TREE_MODE else name
+
+    return b"".join(
+        entries[name][0] + b" " + name + b"\0" + entries[name][1]
+        for name in sorted(entries, key=key)
+    )
+
+
+def _read_trees(
+    cwd: Path, head: str, folders: Sequence[str], size: int
+) -> tuple[dict[str, Entries], str]:
+    """The entries of HEAD's tree at each folder ('' is the root; absent folders are
+    empty) and the id of HEAD's root tree."""
+    specs = [f"{head}^{{tree}}" if not folder else f"{head}:{folder}" for folder in folders]
+    out = gitrepo.run_bytes(["cat-file", "--batch"], cwd, "".join(s + "\n" for s in specs))
+    trees: dict[str, Entries] = {}
+    root = ""
+    at = 0
+    for folder in folders:
+        newline = out.index(b"\n", at)
+        header = out[at:newline].split()
+        at = newline + 1
+        if header[-1] == b"missing":
+            trees[folder] = {}
+            continue
+        if header[1] != b"tree":
+            raise ValueError(f"{folder} is not a folder in HEAD")
+        if not folder:
+            root = header[0].decode()
+        length = int(header[2])
+        trees[folder] = parse_tree(out[at : at + length], size)
+        at += length + 1
+    return trees, root
+
+
+def commit_onto_head(cwd: Path, paths: Sequence[str], message: str) -> bool:
+    """Stage and commit ``paths`` (relative to ``cwd``) on top of HEAD.
+
+    True when committed; False when the caller must use ``git commit`` instead (nothing is
+    lost either way: the paths may be staged, which the porcelain commit then records).
+    """
+    where = gitrepo.run(
+        [
+            "rev-parse",
+            "--absolute-git-dir",
+            "--show-prefix",
+            "--git-path",
+            "hooks",
+            "--verify",
+            "HEAD",
+        ],
+        cwd,
+        check=False,
+    )
+    lines = where.stdout.split("\n")
+    if where.returncode != 0 or len(lines) < 4:
+        return False
+    git_dir, prefix, hooks, head = Path(lines[0]), lines[1], cwd / lines[2], lines[3]
+    if _has_hooks(hooks):
+        return False
+    modes = {rel: _file_mode(cwd / rel) for rel in paths}
+    if not paths or any(mode is None for mode in modes.values()):
+        return False
+    if any(c in rel for rel in paths for c in '\n"\\'):
+        return False  # names git quotes on its line-based inputs
+    sign = gitrepo.run(["config", "--type=bool", "commit.gpgsign"], cwd, check=False)
+    blobs = gitrepo.run(
+        ["hash-object", "-w", "--stdin-paths"], cwd, stdin="".join(p + "\n" for p in paths)
+    ).stdout.split()
+    staging = gitrepo.start(["update-index", "--add", "--", *paths], cwd)  # overlaps the trees
+
+    size = len(head) // 2
+    algorithm = "sha1" if size == 20 else "sha256"
+    changed: dict[str, Entries] = {}  # folder -> new entries for the files in it
+    folders: set[str] = {""}
+    for rel, blob in zip(paths, blobs, strict=True):
+        full = (prefix + rel).strip("/").split("/")
+        for depth in range(1, len(full)):
+            folders.add("/".join(full[:depth]))
+        folder = "/".join(full[:-1])
+        mode = modes[rel]
+        assert mode is not None
+        changed.setdefault(folder, {})[full[-1].encode()] = (mode, bytes.fromhex(blob))
+    ordered = sorted(folders, key=lambda f: -(f.count("/") + 1 if f else 0))
+    trees, parent_tree = _read_trees(cwd, head, ordered, size)
+    bodies: list[bytes] = []
+    ids: list[str] = []
+    for folder in ordered:  # deepest first: a folder's new id goes into its parent
+        entries = trees[folder]
+        entries.update(changed.get(folder, {}))
+        body = serialize_tree(entries)
+        object_id = hashlib.new(algorithm, b"tree %d\0" % len(body) + body).digest()
+        bodies.append(body)
+        ids.append(object_id.hex())
+        if folder:
+            parent, _, name = folder.rpartition("/")
+            trees[parent][name.encode()] = (TREE_MODE, object_id)
+    root = ids[-1]
+    _write_trees(cwd, git_dir, bodies, ids)
+    if staging.wait() != 0:
+        gitrepo.update_index(cwd, paths)  # waits out a concurrent git holding index.lock
+    if parent_tree == root:
+        return True  # nothing to record: the files already hold what HEAD holds
+    args = ["commit-tree", root, "-p", head, "-F", "-"]
+    if sign.stdout.strip() == "true":
+        args.insert(1, "-S")
+    text = clean_message(message)
+    new = gitrepo.run(args, cwd, stdin=text).stdout.strip()
+    subject = text.split("\n", 1)[0]
+    moved = gitrepo.run(
+        ["update-ref", "-m", f"commit: {subject}", "HEAD", new, head], cwd, check=False
+    )
+    return moved.returncode == 0
+
+
+def _write_trees(cwd: Path, git_dir: Path, bodies: list[bytes], expected: list[str]) -> None:
+    """Write tree objects with one ``hash-object``; check git computed the same ids."""
+    scratch = Path(tempfile.mkdtemp(prefix="trees-", dir=git_dir))
+    try:
+        names = []
+        for number, body in enumerate(bodies):
+            name = scratch / str(number)
+            name.write_bytes(body)
+            names.append(str(name))
+        written = gitrepo.run(
+            ["hash-object", "-w", "-t", "tree", "--no-filters", "--stdin-paths"],
+            cwd,
+            stdin="".join(n + "\n" for n in names),
+        ).stdout.split()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if written != expected:
+        raise ValueError("git computed different tree ids than expected")
