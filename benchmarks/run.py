@@ -49,11 +49,16 @@ class Sample:
     max_rss_mb: float
 
 
+# As installed by pip, modules are byte-compiled; a shell that forbids writing bytecode
+# would make every run compile incidentctl from source, which users do not pay.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sample:
     """Run once; wall time and the child's own peak memory."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, **(env or {})})
+                            env={**CHILD_ENV, **(env or {})})
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)

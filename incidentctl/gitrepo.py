@@ -10,7 +10,8 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -274,12 +275,11 @@ class IndexEntry(NamedTuple):
 
 
 def index_state(cwd: Path, folder: str) -> tuple[list[IndexEntry], set[str]] | None:
-    """The index entries under ``folder`` and the files whose working copy differs from
-    them (``diff-files``, which re-checks content whenever stat data changed). None when
-    git cannot say (not a repo, git failing)."""
+    """The index entries under ``folder`` and the paths there whose working copy or index
+    differs from HEAD (see :func:`changes`). None when git cannot say."""
     listing = run(["ls-files", "-s", "-z", "--", folder], cwd, check=False)
-    changed = run(["diff-files", "--name-only", "--relative", "-z", "--", folder], cwd, check=False)
-    if listing.returncode or changed.returncode:
+    changed = changes(cwd)
+    if listing.returncode or changed is None:
         return None
     entries = []
     for item in listing.stdout.split("\0"):
@@ -287,4 +287,56 @@ def index_state(cwd: Path, folder: str) -> tuple[list[IndexEntry], set[str]] | N
             meta, rel = item.split("\t", 1)
             mode, blob, stage = meta.split()
             entries.append(IndexEntry(mode, blob, stage, rel))
-    return entries, {rel for rel in changed.stdout.split("\0") if rel}
+    return entries, {rel for rel in changed if under(rel, folder)}
+
+
+_memo: dict[Path, frozenset[str] | None] | None = None
+
+
+@contextmanager
+def one_status() -> Iterator[None]:
+    """Within this block (a read-only command), :func:`changes` asks git once per repo."""
+    global _memo
+    if _memo is not None:  # already inside one
+        yield
+        return
+    _memo = {}
+    try:
+        yield
+    finally:
+        _memo = None
+
+
+def changes(cwd: Path) -> frozenset[str] | None:
+    """Paths under ``cwd`` (relative to it) that differ from HEAD: staged, modified,
+    deleted, unmerged or untracked. A folder whose files are all untracked comes as
+    ``folder/``. None when git cannot say.
+
+    One ``git status`` of the whole repository: with a path filter git cannot use its
+    untracked cache, which in a repository of 130,000 files costs twice as much.
+    """
+    key = cwd.resolve()
+    if _memo is not None and key in _memo:
+        return _memo[key]
+    prefix = run(["rev-parse", "--show-prefix"], cwd, check=False)
+    status = run(["status", "--porcelain", "-z", "--no-renames"], cwd, check=False)
+    found: frozenset[str] | None = None
+    if prefix.returncode == 0 and status.returncode == 0:
+        start = prefix.stdout.strip("\n")
+        found = frozenset(
+            item[3 + len(start) :]
+            for item in status.stdout.split("\0")
+            if len(item) > 3 and item[3:].startswith(start)
+        )
+    if _memo is not None:
+        _memo[key] = found
+    return found
+
+
+def under(rel: str, folder: str) -> bool:
+    """Whether ``rel`` from :func:`changes` is, holds or contains something in ``folder``."""
+    return (
+        rel == folder
+        or rel.startswith(folder + "/")
+        or (rel.endswith("/") and (folder + "/").startswith(rel))
+    )

@@ -120,25 +120,55 @@ def _actions(ws: Workspace, as_of: str | None) -> list[ActionRecord]:
     return found
 
 
-def run(
-    workspaces: list[Workspace], request: ReportRequest, progress: Progress | None = None
-) -> tuple[Report, list[tuple[str, LoadProblem]]]:
-    """Compute the report over one or more records repos."""
+def _cache_key(
+    workspaces: list[Workspace], request: ReportRequest
+) -> tuple[Period, str | None]:
+    """The report's window, and its cache key (None when the records are not committed)."""
     if request.severity_basis not in SEVERITY_BASES:
         raise UsageError(f"--severity-basis must be one of {', '.join(SEVERITY_BASES)}")
     if request.granularity not in periods.GRANULARITIES:
         raise UsageError(f"--period must be one of {', '.join(periods.GRANULARITIES)}")
     if request.compare not in (None, "previous"):
         raise UsageError("--compare accepts 'previous'")
-    main = workspace = workspaces[0]
+    main = workspaces[0]
     period = window(main, request)
-    today = main.now().astimezone(main.zone).date()
+    if os.environ.get("INCIDENTCTL_NO_CACHE") == "1":
+        return period, None
     states = [report_cache.state(ws, request.as_of) for ws in workspaces]
-    cache_key = None
-    if all(states) and os.environ.get("INCIDENTCTL_NO_CACHE") != "1":
-        cache_key = report_cache.key(
-            [s or "" for s in states], request, (period.since, period.until), today
-        )
+    if not all(states):
+        return period, None
+    today = main.now().astimezone(main.zone).date()
+    key = report_cache.key([s or "" for s in states], request, (period.since, period.until), today)
+    return period, key
+
+
+def cached_json(workspaces: list[Workspace], request: ReportRequest) -> str | None:
+    """The report as ``--format json`` prints it, when an unchanged one is cached."""
+    from incidentctl import gitrepo
+
+    with gitrepo.one_status():
+        _, cache_key = _cache_key(workspaces, request)
+        if cache_key is None:
+            return None
+        return report_cache.get_json(workspaces[0], cache_key, workspaces[0].now())
+
+
+def run(
+    workspaces: list[Workspace], request: ReportRequest, progress: Progress | None = None
+) -> tuple[Report, list[tuple[str, LoadProblem]]]:
+    """Compute the report over one or more records repos."""
+    from incidentctl import gitrepo
+
+    with gitrepo.one_status():
+        return _run(workspaces, request, progress)
+
+
+def _run(
+    workspaces: list[Workspace], request: ReportRequest, progress: Progress | None
+) -> tuple[Report, list[tuple[str, LoadProblem]]]:
+    main = workspace = workspaces[0]
+    period, cache_key = _cache_key(workspaces, request)
+    if cache_key is not None:
         cached = report_cache.get(workspace, cache_key)
         if cached is not None:
             return cached.model_copy(update={"generated_at": main.now()}), []

@@ -139,3 +139,32 @@ def test_action_cache_follows_edits(
     assert cli.ok("action", "list", "--json").json()[0]["owner"] == "erin"
     (cache_dir(repo) / "actions.pickle").write_bytes(b"not a pickle")
     assert cli.ok("action", "list", "--json").json()[0]["owner"] == "erin"
+
+
+def json_text(cli: Cli, monkeypatch: pytest.MonkeyPatch, *, cache: bool = True) -> str:
+    """``report -f json`` as printed (no --explain: the form served as stored text)."""
+    with monkeypatch.context() as m:
+        if not cache:
+            m.setenv("INCIDENTCTL_NO_CACHE", "1")
+        return cli.ok("report", "-f", "json", "--quarter", "2026Q4", now=NOW).out
+
+
+def test_stored_json_text_is_byte_identical_and_checked(
+    cli: Cli, repo: Path, incidents: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    truth = json_text(cli, monkeypatch, cache=False)
+    assert json_text(cli, monkeypatch) == truth  # computed, then stored
+    stored = list(cache_dir(repo).glob("report-*.json"))
+    assert len(stored) == 1
+    assert json_text(cli, monkeypatch) == truth  # served from the stored text
+    later = cli.ok("report", "-f", "json", "--quarter", "2026Q4", now="2026-12-01T00:00:07Z")
+    assert later.json()["generated_at"] == "2026-12-01T00:00:07Z"
+    # A flipped byte, a truncated file, or a foreign file in its place is never printed.
+    body = stored[0].read_bytes()
+    assert b'"total": 4' in body
+    for broken in (body.replace(b'"total": 4', b'"total": 5'), body[:-40], b"{}\n"):
+        stored[0].write_bytes(broken)
+        assert json_text(cli, monkeypatch) == truth
+        stored[0].write_bytes(body)
+    cli.ok("update", incidents[0], "changes nothing in the figures", now="2026-11-20T00:00:00Z")
+    assert json_text(cli, monkeypatch) == json_text(cli, monkeypatch, cache=False)

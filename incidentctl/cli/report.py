@@ -68,7 +68,8 @@ def report(
     """Quarterly figures: MTTD, MTTR, frequency, escalations, repeat classes, trend."""
     from incidentctl.errors import ExitCode, UsageError
     from incidentctl.formats import sections as sections_mod
-    from incidentctl.reporting import ReportRequest, run
+    from incidentctl.reporting import ReportRequest, cached_json, run
+    from incidentctl.store.bulk import LoadProblem
     from incidentctl.workspace import Workspace
 
     if fmt not in FORMATS:
@@ -98,8 +99,14 @@ def report(
                 sys.stderr.write("\r\033[K")
             sys.stderr.flush()
 
-    result, problems = run(workspaces, request, progress)
-    text = _render(result, fmt, by, explain, output is None and sys.stdout.isatty())
+    from incidentctl import gitrepo
+
+    problems: list[tuple[str, LoadProblem]] = []
+    with gitrepo.one_status():
+        text = cached_json(workspaces, request) if fmt == "json" and not explain else None
+        if text is None:
+            result, problems = run(workspaces, request, progress)
+            text = _render(result, fmt, by, explain, output is None and sys.stdout.isatty())
     if output is not None:
         from incidentctl.store.atomic import replace, write_new
 
@@ -120,13 +127,12 @@ def _render(result: object, fmt: str, by: str, explain: bool, terminal: bool) ->
 
     assert isinstance(result, Report)
     if fmt == "json":
-        import json
+        from incidentctl.store import report_cache
 
         # Per-incident rows can be large; they come with --explain (and as --format csv).
-        data = result.model_dump(
-            mode="json", by_alias=True, exclude=None if explain else {"rows", "definitions"}
-        )
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        if explain:
+            return result.model_dump_json(indent=2, by_alias=True) + "\n"
+        return report_cache.json_text(result)
     if fmt == "openmetrics":
         from incidentctl.formats import openmetrics
 

@@ -203,15 +203,14 @@ def load_cached(
         dirty: set[str] = set()
     else:
         state = gitrepo.index_state(layout.root, "incidents")
-        others = gitrepo.run(["ls-files", "-o", "-z", "--", "incidents"], layout.root, check=False)
-        if state is None or others.returncode:
+        if state is None:
             return None
         index, changed = state
         entries = [(e.mode, e.blob, e.rel) for e in index]
         dirty = {
             e.rel.split("/")[1] if e.rel.count("/") >= 2 else e.rel for e in index if e.stage != "0"
         }
-        for rel in [*changed, *_z(others.stdout)]:
+        for rel in changed:  # modified, staged, deleted or untracked since HEAD
             parts = rel.split("/")
             if len(parts) >= 3:
                 dirty.add(parts[1])

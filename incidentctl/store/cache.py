@@ -2,8 +2,9 @@
 
 Kept under the git dir (never committed), always safe to delete, never trusted for a file
 whose content changed: an incident is served from the cache only when none of its files
-differs from the index (``git diff-files``, which re-checks content whenever stat data
-changed) and none is untracked. Anything unreadable in the cache is ignored and rebuilt.
+differs from HEAD in the index or the working tree (``git status``, which re-checks content
+whenever stat data changed) and none is untracked. Anything unreadable in the cache is
+ignored and rebuilt.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import os
 import pickle
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from incidentctl.workspace import Workspace
 
 WATCHED = ("incidents", "actions", "alerts", "runbooks", ".incidentctl.yaml")
 KEEP = 8
+STAMP = '"@generated_at@"'  # where the time the report is printed goes
 
 
 def state(ws: Workspace, as_of: str | None) -> str | None:
@@ -39,12 +40,8 @@ def state(ws: Workspace, as_of: str | None) -> str | None:
             check=False,
         )
         return proc.stdout.strip() or None
-    status = gitrepo.run(
-        ["status", "--porcelain", "-z", "--untracked-files=all", "--", *WATCHED],
-        ws.root,
-        check=False,
-    )
-    if status.returncode != 0 or status.stdout:
+    changed = gitrepo.changes(ws.root)
+    if changed is None or any(gitrepo.under(rel, w) for rel in changed for w in WATCHED):
         return None
     head = gitrepo.run(["rev-parse", "--verify", "--quiet", "HEAD"], ws.root, check=False)
     return head.stdout.strip() or None
@@ -68,14 +65,44 @@ def get(ws: Workspace, name: str) -> Report | None:
     return value if isinstance(value, Report) else None
 
 
+def get_json(ws: Workspace, name: str, now: datetime) -> str | None:
+    """The cached report as ``--format json`` prints it, stamped ``now``; None unless the
+    stored text is intact (its first line is the SHA-256 of the rest)."""
+    try:
+        data = (_folder(ws) / f"report-{name}.json").read_bytes()
+        digest, body = data.split(b"\n", 1)
+        if hashlib.sha256(body).hexdigest().encode() != digest:
+            return None
+        head, tail = body.decode("utf-8").split(STAMP, 1)
+    except (OSError, ValueError):
+        return None
+    return head + pydantic_json(now) + tail
+
+
+def json_text(report: Report) -> str:
+    """``--format json`` without ``--explain``: the per-incident rows are left out."""
+    return report.model_dump_json(indent=2, by_alias=True, exclude={"rows", "definitions"}) + "\n"
+
+
 def put(ws: Workspace, name: str, report: Report) -> None:
     folder = _folder(ws)
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, ValueError):
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f".report-{name}.{os.getpid()}.tmp"
         with tmp.open("wb") as handle:
             pickle.dump(report, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / f"report-{name}.pickle")
+        head, tail = json_text(report).split(pydantic_json(report.generated_at), 1)
+        body = (head + STAMP + tail).encode("utf-8")  # the stamp is the first field
+        tmp.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+        os.replace(tmp, folder / f"report-{name}.json")
         old = sorted(folder.glob("report-*.pickle"), key=lambda p: p.stat().st_mtime)
         for stale in old[:-KEEP]:
             stale.unlink(missing_ok=True)
+            stale.with_suffix(".json").unlink(missing_ok=True)
+
+
+def pydantic_json(value: datetime) -> str:
+    import pydantic_core
+
+    return pydantic_core.to_json(value).decode()
