@@ -71,6 +71,19 @@ def start(args: Sequence[str], cwd: Path) -> subprocess.Popen[bytes]:
     )
 
 
+def spawn(args: Sequence[str], cwd: Path) -> subprocess.Popen[str]:
+    """Start ``git args`` with its output captured as text (``communicate()`` for it)."""
+    return subprocess.Popen(
+        [_git_binary(), *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C"),
+    )
+
+
 def run_bytes(args: Sequence[str], cwd: Path, stdin: str) -> bytes:
     """Run ``git args`` and return its raw output (for object contents)."""
     proc = subprocess.run(

@@ -343,3 +343,31 @@ def test_lint_never_crashes(cli: Cli, repo: Path, clean: dict[str, str], raw: by
     result = cli("lint", "--format", "json")
     assert result.code in (0, 1), result.err
     assert "Traceback" not in result.err
+
+
+def test_changed_since_sees_uncommitted_work(cli: Cli, repo: Path, clean: dict[str, str]) -> None:
+    """Uncommitted edits, untracked incidents, and the records that mention a touched
+    incident are all linted; an incident nobody touched is not."""
+    mention = repo / "incidents" / clean["big"] / "incident.md"
+    mention.write_text(
+        mention.read_text().replace("drill: false", f"drill: false\nduplicate_of: {clean['c']}")
+    )
+    git(repo, "commit", "-qam", "big duplicates c")
+    cli.ok("update", clean["a"], "committed since", now="2026-11-04T10:20:00Z")
+    edited = repo / "incidents" / clean["c"] / "incident.md"
+    edited.write_text(edited.read_text().replace("drill: false", "drill: maybe"))
+    shutil.copytree(repo / "incidents" / clean["b"], repo / "incidents" / "zz9zz9")
+    copied = repo / "incidents" / "zz9zz9" / "incident.md"
+    copied.write_text(
+        copied.read_text()
+        .replace(f"id: {clean['b']}", "id: zz9zz9")
+        .replace("drill: false", "drill: 7")
+    )
+    code, data = lint(cli, "--changed-since", "HEAD~1")
+    paths = {f["path"] for f in data["findings"]}
+    assert code == 1
+    assert _rel(repo, edited) in paths and "incidents/zz9zz9/incident.md" in paths
+    checked = sum(
+        len(_events(repo, i)) + 1 for i in (clean["a"], clean["c"], clean["big"], "zz9zz9")
+    )
+    assert data["summary"]["files_checked"] == checked

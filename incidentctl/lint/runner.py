@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from incidentctl import gitrepo
 from incidentctl.errors import RecordError, UsageError
@@ -45,44 +47,73 @@ def _selected(ws: Workspace, paths: Sequence[str]) -> set[str]:
 
 
 def _changed(ws: Workspace, rev: str) -> set[str] | None:
-    """Files changed since ``rev`` plus whole touched incidents; None means lint everything."""
+    """Files changed since ``rev`` plus whole touched incidents; None means lint everything.
+
+    Committed changes come from comparing two trees, uncommitted ones from one ``git
+    status``; while that runs, ``git grep`` already looks for the records that mention an
+    incident touched by the commits.
+    """
     commit = gitrepo.resolve_commit(ws.root, rev, what="--changed-since revision")
-    spec = ["--", *RECORD_DIRS, CONFIG_FILE]
+    watched = (*RECORD_DIRS, CONFIG_FILE)
     diff = gitrepo.run(
-        ["diff", "--name-only", "--no-renames", "--relative", commit, *spec], ws.root
+        ["diff", "--name-only", "--no-renames", "--relative", "-z", commit, "HEAD", "--", *watched],
+        ws.root,
     )
-    untracked = gitrepo.run(["ls-files", "--others", "--exclude-standard", *spec], ws.root)
-    changed = {p for p in (diff.stdout + untracked.stdout).splitlines() if p}
+    changed = {p for p in diff.stdout.split("\0") if p}
+    searching = _mentioning(ws, _incidents(changed))
+    local = gitrepo.changes(ws.root)
+    if local is None:
+        return None
+    for rel in local:
+        if not any(gitrepo.under(rel, w) for w in watched):
+            continue
+        if rel.endswith("/"):  # a folder git has never seen: every file in it
+            for dirpath, _, names in os.walk(ws.root / rel, followlinks=False):
+                base = Path(dirpath).relative_to(ws.root).as_posix()
+                changed.update(f"{base}/{name}" for name in names)
+        else:
+            changed.add(rel)
     if CONFIG_FILE in changed:
         return None
-    touched = {p.split("/")[1] for p in changed if p.startswith("incidents/") and "/" in p[10:]}
-    # Incidents whose records mention a touched one (duplicate_of, recurrence_of) too.
-    if touched:
-        patterns = [arg for t in sorted(touched) for arg in ("-e", t)]
-        grep = gitrepo.run(
-            [
-                "grep",
-                "-l",
-                "-F",
-                "-z",
-                *patterns,
-                "--",
-                "incidents/*/incident.md",
-                "incidents/*/postmortem.md",
-            ],
-            ws.root,
-            check=False,
-        )
-        for rel in grep.stdout.split("\0"):
-            parts = rel.split("/")
-            if len(parts) >= 3:
-                touched.add(parts[1])
+    touched = _incidents(changed)
+    mentioning = _found(searching)
+    late = touched - searching.ids
+    if late:  # touched only by uncommitted changes
+        mentioning |= _found(_mentioning(ws, late))
+    touched |= mentioning
     files: set[str] = set(changed)
     for incident_id in touched:
         for dirpath, _, names in os.walk(ws.layout.incidents / incident_id, followlinks=False):
             base = Path(dirpath).relative_to(ws.root).as_posix()
             files.update(f"{base}/{name}" for name in names)
     return files
+
+
+def _incidents(paths: set[str]) -> set[str]:
+    return {p.split("/")[1] for p in paths if p.startswith("incidents/") and p.count("/") >= 2}
+
+
+class _Search(NamedTuple):
+    ids: set[str]
+    proc: subprocess.Popen[str] | None
+
+
+def _mentioning(ws: Workspace, ids: set[str]) -> _Search:
+    """Start looking for the incidents whose records mention one of ``ids`` (as
+    ``duplicate_of`` or ``recurrence_of``)."""
+    if not ids:
+        return _Search(ids, None)
+    patterns = [arg for i in sorted(ids) for arg in ("-e", i)]
+    args = ["grep", "-l", "-F", "-z", *patterns, "--"]
+    args += ["incidents/*/incident.md", "incidents/*/postmortem.md"]
+    return _Search(ids, gitrepo.spawn(args, ws.root))
+
+
+def _found(search: _Search) -> set[str]:
+    if search.proc is None:
+        return set()
+    out, _ = search.proc.communicate()
+    return _incidents({rel for rel in out.split("\0") if rel})
 
 
 def run(
