@@ -31,6 +31,9 @@ class IncidentctlError(Exception):
         self.message = message
         self.hint = hint
 
+    def __reduce__(self) -> tuple[object, ...]:  # keyword arguments survive pickling
+        return (_rebuild, (type(self), (self.message,), {"hint": self.hint}))
+
 
 class UsageError(IncidentctlError):
     """A command-line value is malformed or not allowed (bad time, unknown severity)."""
@@ -71,6 +74,10 @@ class RecordError(IncidentctlError):
         self.line = line
         self.detail = message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        keywords = {"path": self.path, "line": self.line, "hint": self.hint}
+        return (_rebuild, (type(self), (self.detail,), keywords))
+
 
 class EnvironmentProblem(IncidentctlError):
     """Outside a records repo, git missing or failing, a lock that cannot be taken."""
@@ -94,3 +101,9 @@ class CheckFailed(IncidentctlError):
     """A check command (lint, policy test) found problems."""
 
     exit_code = ExitCode.CHECK_FAILED
+
+
+def _rebuild(
+    kind: type[IncidentctlError], args: tuple[str], keywords: dict[str, object]
+) -> IncidentctlError:
+    return kind(*args, **keywords)  # type: ignore[arg-type]

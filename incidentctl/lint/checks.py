@@ -85,20 +85,21 @@ def chronology(
 ) -> None:
     """Lifecycle order, future times, unmarked backfills, concurrent transitions."""
     by_id = {event.id: file for event, file in events}
-    source: dict[str, tuple[str, int | None]] = {}
+    # Where each lifecycle time comes from; a line is looked up only for a finding.
+    source: dict[str, tuple[RecordFile, tuple[str, ...]]] = {}
     declared = next((e for e, _ in events if e.type == "declared"), None)
     last_reopen = None
     for event in ordered(e for e, _ in events):
         file = by_id[event.id]
         if event.type == "declared":
-            source["started_at"] = (file.rel, _line(file, "started_at") or _line(file, "at"))
-            source["detected_at"] = (file.rel, _line(file, "detected_at") or _line(file, "at"))
+            source["started_at"] = (file, ("started_at", "at"))
+            source["detected_at"] = (file, ("detected_at", "at"))
         elif event.type == "acknowledged" and "acknowledged_at" not in source:
-            source["acknowledged_at"] = (file.rel, _line(file, "at"))
+            source["acknowledged_at"] = (file, ("at",))
         elif event.type == "mitigated":
-            source.setdefault("mitigated_at", (file.rel, _line(file, "at")))
+            source.setdefault("mitigated_at", (file, ("at",)))
         elif event.type == "resolved":
-            source["resolved_at"] = (file.rel, _line(file, "at"))
+            source["resolved_at"] = (file, ("at",))
         elif event.type == "reopened":
             last_reopen = event
             source.pop("mitigated_at", None)
@@ -106,7 +107,11 @@ def chronology(
     known = [(name, getattr(view, name)) for name in chain if getattr(view, name) is not None]
     for (a, ta), (b, tb) in pairwise(known):
         if tb < ta:
-            path, line = source.get(b, (f"incidents/{view.id}/incident.md", None))
+            path, line = f"incidents/{view.id}/incident.md", None
+            if b in source:
+                origin, keys = source[b]
+                path = origin.rel
+                line = next((n for k in keys if (n := _line(origin, k)) is not None), None)
             out.add(
                 "chronology/order",
                 path,

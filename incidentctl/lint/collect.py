@@ -71,3 +71,12 @@ class Collector:
                 hint=hint,
             )
         )
+
+    def share(self) -> Collector:
+        """An empty collector with the same selection, for one share of the tree."""
+        return Collector(only=self.only, disabled=self.disabled)
+
+    def absorb(self, other: Collector) -> None:
+        """Take another collector's findings and markers (from a share of the tree)."""
+        self.findings.extend(other.findings)
+        self._markers.update(other._markers)

@@ -242,16 +242,27 @@ def _check_tree(
         now.astimezone(ws.zone).date() if config else now.date(),
         strict_overdue=False,
     )
+
+    def share(ids: list[str]) -> tuple[Collector, int, list[IncidentView]]:
+        found, files, views = out.share(), 0, []
+        for incident_id in ids:
+            folder = tree.incidents[incident_id]
+            folder.load(ws.layout)
+            view = _check_incident(found, folder, config, now, ws)
+            files += folder.release()
+            if view is not None:
+                # Tree-wide checks read only runbook steps from the timeline.
+                runbook_steps = [e for e in view.timeline if e.type == "runbook"]
+                views.append(view.model_copy(update={"timeline": runbook_steps, "summary": ""}))
+        return found, files, views
+
+    from incidentctl.store import parallel
+
     views: list[IncidentView] = []
-    for incident_id in sorted(tree.incidents):
-        folder = tree.incidents[incident_id]
-        folder.load(ws.layout)
-        view = _check_incident(out, folder, config, now, ws)
-        tree.files_checked += folder.release()
-        if view is not None:
-            # Tree-wide checks read only runbook steps from the timeline; keep memory flat.
-            runbook_steps = [e for e in view.timeline if e.type == "runbook"]
-            views.append(view.model_copy(update={"timeline": runbook_steps, "summary": ""}))
+    for found, files, part in parallel.map_shares(share, sorted(tree.incidents)):
+        out.absorb(found)
+        tree.files_checked += files
+        views += part
     return views
 
 

@@ -168,6 +168,31 @@ def load(
     return views, problems
 
 
+def read_and_load(
+    layout: Layout, ids: list[str], progress: Progress | None, slim: bool
+) -> tuple[list[IncidentView], list[LoadProblem]]:
+    """Read and load these incidents from the working tree, spread over the cores."""
+    from incidentctl.store import parallel
+
+    def share(part: list[str]) -> tuple[list[IncidentView], list[LoadProblem]]:
+        first = part[:1] == ids[:1]  # this process's share reports progress for all
+        scale = len(ids) / max(len(part), 1)
+        report = None
+        if progress is not None and first:
+
+            def report(done: int, total: int) -> None:
+                progress(min(round(done * scale), len(ids)), len(ids))
+
+        return load(disk_snapshot(layout, only=set(part)), report, slim=slim)
+
+    views: list[IncidentView] = []
+    problems: list[LoadProblem] = []
+    for found, broken in parallel.map_shares(share, ids):
+        views += found
+        problems += broken
+    return views, problems
+
+
 def _z(output: str) -> list[str]:
     return [item for item in output.split("\0") if item]
 
@@ -262,9 +287,9 @@ def load_cached(
                     "is a symbolic link; incidentctl does not read through links",
                     path=f"incidents/{incident_id}",
                 )
+        loaded, problems = load(snapshot, progress, slim=slim)
     else:
-        snapshot = disk_snapshot(layout, only=set(clean_misses) | dirty)
-    loaded, problems = load(snapshot, progress, slim=slim)
+        loaded, problems = read_and_load(layout, sorted(set(clean_misses) | dirty), progress, slim)
     for view in loaded:
         if view.id in misses:
             cache.put(misses[view.id], view)
