@@ -120,10 +120,17 @@ def _actions(ws: Workspace, as_of: str | None) -> list[ActionRecord]:
     return found
 
 
-def _cache_key(
-    workspaces: list[Workspace], request: ReportRequest
-) -> tuple[Period, str | None]:
-    """The report's window, and its cache key (None when the records are not committed)."""
+@dataclass(frozen=True)
+class _Slot:
+    """Where a report is cached: its key, the question asked, and the commit it is for."""
+
+    key: str
+    asked: str
+    commit: str | None  # None when several repos or --as-of: no reuse across commits
+
+
+def _slot(workspaces: list[Workspace], request: ReportRequest) -> tuple[Period, _Slot | None]:
+    """The report's window, and its cache slot (None when the records are not committed)."""
     if request.severity_basis not in SEVERITY_BASES:
         raise UsageError(f"--severity-basis must be one of {', '.join(SEVERITY_BASES)}")
     if request.granularity not in periods.GRANULARITIES:
@@ -138,19 +145,46 @@ def _cache_key(
     if not all(states):
         return period, None
     today = main.now().astimezone(main.zone).date()
-    key = report_cache.key([s or "" for s in states], request, (period.since, period.until), today)
-    return period, key
+    span = (period.since, period.until)
+    single = len(workspaces) == 1 and request.as_of is None
+    return period, _Slot(
+        key=report_cache.key([s or "" for s in states], request, span, today),
+        asked=report_cache.question(request, span, today),
+        commit=states[0] if single else None,
+    )
+
+
+def _reuse(ws: Workspace, slot: _Slot) -> bool:
+    """Make the report stored for an earlier commit answer ``slot`` too, when nothing it
+    reads changed since (see :mod:`incidentctl.store.report_reuse`)."""
+    if slot.commit is None:
+        return False
+    last = report_cache.last_answer(ws, slot.asked)
+    if last is None or last[1] == slot.key:
+        return False
+    from incidentctl.store import report_reuse
+
+    if not report_reuse.unchanged(ws.layout, last[0], report_cache.WATCHED):
+        return False
+    if not report_cache.alias(ws, last[1], slot.key):
+        return False
+    report_cache.remember(ws, slot.asked, slot.commit, slot.key)
+    return True
 
 
 def cached_json(workspaces: list[Workspace], request: ReportRequest) -> str | None:
     """The report as ``--format json`` prints it, when an unchanged one is cached."""
     from incidentctl import gitrepo
 
+    main = workspaces[0]
     with gitrepo.one_status():
-        _, cache_key = _cache_key(workspaces, request)
-        if cache_key is None:
+        _, slot = _slot(workspaces, request)
+        if slot is None:
             return None
-        return report_cache.get_json(workspaces[0], cache_key, workspaces[0].now())
+        found = report_cache.get_json(main, slot.key, main.now())
+        if found is None and _reuse(main, slot):
+            found = report_cache.get_json(main, slot.key, main.now())
+        return found
 
 
 def run(
@@ -167,9 +201,11 @@ def _run(
     workspaces: list[Workspace], request: ReportRequest, progress: Progress | None
 ) -> tuple[Report, list[tuple[str, LoadProblem]]]:
     main = workspace = workspaces[0]
-    period, cache_key = _cache_key(workspaces, request)
-    if cache_key is not None:
-        cached = report_cache.get(workspace, cache_key)
+    period, slot = _slot(workspaces, request)
+    if slot is not None:
+        cached = report_cache.get(workspace, slot.key)
+        if cached is None and _reuse(workspace, slot):
+            cached = report_cache.get(workspace, slot.key)
         if cached is not None:
             return cached.model_copy(update={"generated_at": main.now()}), []
     order: list[str] = []
@@ -208,8 +244,10 @@ def _run(
         views = [t.incident for t in everyone if t.repo == name]
         alert_groups += alert_service.groups(ws, views, as_of=request.as_of)
     report = with_detection(report, alert_groups)
-    if cache_key is not None and not problems:
-        report_cache.put(workspace, cache_key, report)
+    if slot is not None and not problems:
+        report_cache.put(workspace, slot.key, report)
+        if slot.commit is not None:
+            report_cache.remember(workspace, slot.asked, slot.commit, slot.key)
     if problems:
         report = report.model_copy(
             update={"unreadable": [f"{name}: {p.error.message}" for name, p in problems]}

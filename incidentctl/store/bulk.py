@@ -7,7 +7,7 @@ others, and never stops the scan.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from incidentctl import gitrepo
@@ -110,10 +110,12 @@ def disk_snapshot(layout: Layout, only: set[str] | None = None) -> Snapshot:
     return snap
 
 
-def git_snapshot(layout: Layout, rev: str) -> Snapshot:
-    """Every incident file as it stood at ``rev`` (two git processes in all)."""
+def git_snapshot(layout: Layout, rev: str, ids: Iterable[str] | None = None) -> Snapshot:
+    """Every incident file (or only these incidents') as it stood at ``rev`` (two git
+    processes in all)."""
     commit = gitrepo.resolve_commit(layout.root, rev)
-    listing = gitrepo.run(["ls-tree", "-r", "-z", commit, "--", "incidents"], layout.root)
+    where = ["incidents"] if ids is None else [f"incidents/{i}/" for i in sorted(ids)]
+    listing = gitrepo.run(["ls-tree", "-r", "-z", commit, "--", *where], layout.root)
     blobs: list[tuple[str, str]] = []
     for item in listing.stdout.split("\0"):
         if not item:

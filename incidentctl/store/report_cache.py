@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import pickle
 from datetime import date, datetime
@@ -50,6 +51,52 @@ def state(ws: Workspace, as_of: str | None) -> str | None:
 def key(states: list[str], request: Any, window: Any, today: date) -> str:
     text = repr((__version__, states, request, window, today.isoformat()))
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def question(request: Any, window: Any, today: date) -> str:
+    """The report asked for, whatever the records' state (what :func:`key` adds to)."""
+    return key([], request, window, today)
+
+
+def last_answer(ws: Workspace, asked: str) -> tuple[str, str] | None:
+    """The commit and key of the last report stored for ``asked``, if any."""
+    try:
+        found = json.loads((_folder(ws) / "answers.json").read_text(encoding="utf-8"))[asked]
+        commit, name = str(found[0]), str(found[1])
+    except Exception:
+        return None
+    return commit, name
+
+
+def remember(ws: Workspace, asked: str, commit: str, name: str) -> None:
+    """Note that ``name`` answers ``asked`` at ``commit`` (the newest few are kept)."""
+    file = _folder(ws) / "answers.json"
+    try:
+        known = json.loads(file.read_text(encoding="utf-8"))
+        assert isinstance(known, dict)
+    except Exception:
+        known = {}
+    known.pop(asked, None)
+    known[asked] = [commit, name]
+    with contextlib.suppress(OSError):
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f".answers.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(dict(list(known.items())[-4 * KEEP :])), encoding="utf-8")
+        os.replace(tmp, file)
+
+
+def alias(ws: Workspace, old: str, new: str) -> bool:
+    """Store report ``old`` under ``new`` too (the records changed nothing it reads)."""
+    folder = _folder(ws)
+    try:
+        for suffix in (".pickle", ".json"):
+            target = folder / f"report-{new}{suffix}"
+            target.unlink(missing_ok=True)
+            os.link(folder / f"report-{old}{suffix}", target)
+            os.utime(target)
+    except OSError:
+        return False
+    return True
 
 
 def _folder(ws: Workspace) -> Path:
