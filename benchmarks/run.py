@@ -3,7 +3,7 @@
     python benchmarks/run.py --sizes 100,1000,10000 [--repeat 3]
 
 For every size: the floor (read every record and parse its frontmatter with PyYAML's C
-loader, nothing else), report cold/warm/after one change, lint cold and
+loader, nothing else), report cold/warm/after one update/after a resolve, lint cold and
 --changed-since HEAD~1, list --json, show, update and resolve (also on a 10-incident
 repo), and the floor of a lifecycle command (import typer + git add + git commit).
 Wall-clock medians over repeated runs, and each command's peak memory (max RSS).
@@ -112,6 +112,13 @@ def measure(repo: Path, small: Path, repeat: int) -> dict[str, Sample]:
                    capture_output=True)
     many("report warm, one changed", report, repo,
          before=lambda: run([*CLI, "update", incident, "another change"], repo))
+
+    def figures_change() -> None:  # not a target: shows the cost when figures move
+        new = subprocess.run([*CLI, "declare", "bench figures", "-s", "sev4"], cwd=repo,
+                             capture_output=True, text=True, check=True).stdout.strip()
+        run([*CLI, "resolve", new], repo)
+
+    many("report warm, a resolve since", report, repo, before=figures_change)
     many("lint cold", [*CLI, "lint", "--format", "json"], repo,
          before=lambda: clear_cache(repo))
     many("lint --changed-since HEAD~1", [*CLI, "lint", "--changed-since", "HEAD~1"], repo)
