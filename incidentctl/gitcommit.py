@@ -144,36 +144,38 @@ def commit_onto_head(cwd: Path, paths: Sequence[str], message: str) -> bool:
         ["hash-object", "-w", "--stdin-paths"], cwd, stdin="".join(p + "\n" for p in paths)
     ).stdout.split()
     staging = gitrepo.start(["update-index", "--add", "--", *paths], cwd)  # overlaps the trees
-
-    size = len(head) // 2
-    algorithm = "sha1" if size == 20 else "sha256"
-    changed: dict[str, Entries] = {}  # folder -> new entries for the files in it
-    folders: set[str] = {""}
-    for rel, blob in zip(paths, blobs, strict=True):
-        full = (prefix + rel).strip("/").split("/")
-        for depth in range(1, len(full)):
-            folders.add("/".join(full[:depth]))
-        folder = "/".join(full[:-1])
-        mode = modes[rel]
-        assert mode is not None
-        changed.setdefault(folder, {})[full[-1].encode()] = (mode, bytes.fromhex(blob))
-    ordered = sorted(folders, key=lambda f: -(f.count("/") + 1 if f else 0))
-    trees, parent_tree = _read_trees(cwd, head, ordered, size)
-    bodies: list[bytes] = []
-    ids: list[str] = []
-    for folder in ordered:  # deepest first: a folder's new id goes into its parent
-        entries = trees[folder]
-        entries.update(changed.get(folder, {}))
-        body = serialize_tree(entries)
-        object_id = hashlib.new(algorithm, b"tree %d\0" % len(body) + body).digest()
-        bodies.append(body)
-        ids.append(object_id.hex())
-        if folder:
-            parent, _, name = folder.rpartition("/")
-            trees[parent][name.encode()] = (TREE_MODE, object_id)
-    root = ids[-1]
-    _write_trees(cwd, git_dir, bodies, ids)
-    if staging.wait() != 0:
+    try:
+        size = len(head) // 2
+        algorithm = "sha1" if size == 20 else "sha256"
+        changed: dict[str, Entries] = {}  # folder -> new entries for the files in it
+        folders: set[str] = {""}
+        for rel, blob in zip(paths, blobs, strict=True):
+            full = (prefix + rel).strip("/").split("/")
+            for depth in range(1, len(full)):
+                folders.add("/".join(full[:depth]))
+            folder = "/".join(full[:-1])
+            mode = modes[rel]
+            assert mode is not None
+            changed.setdefault(folder, {})[full[-1].encode()] = (mode, bytes.fromhex(blob))
+        ordered = sorted(folders, key=lambda f: -(f.count("/") + 1 if f else 0))
+        trees, parent_tree = _read_trees(cwd, head, ordered, size)
+        bodies: list[bytes] = []
+        ids: list[str] = []
+        for folder in ordered:  # deepest first: a folder's new id goes into its parent
+            entries = trees[folder]
+            entries.update(changed.get(folder, {}))
+            body = serialize_tree(entries)
+            object_id = hashlib.new(algorithm, b"tree %d\0" % len(body) + body).digest()
+            bodies.append(body)
+            ids.append(object_id.hex())
+            if folder:
+                parent, _, name = folder.rpartition("/")
+                trees[parent][name.encode()] = (TREE_MODE, object_id)
+        root = ids[-1]
+        _write_trees(cwd, git_dir, bodies, ids)
+    finally:
+        staged = staging.wait() == 0
+    if not staged:
         gitrepo.update_index(cwd, paths)  # waits out a concurrent git holding index.lock
     if parent_tree == root:
         return True  # nothing to record: the files already hold what HEAD holds

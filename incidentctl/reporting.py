@@ -5,17 +5,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from incidentctl.errors import UsageError
 from incidentctl.metrics import periods
-from incidentctl.metrics.action_figures import with_actions
-from incidentctl.metrics.detection import with_detection
-from incidentctl.metrics.report import SEVERITY_BASES, ReportOptions, Tagged, build
-from incidentctl.models.report import Period, Report
-from incidentctl.models.review import ActionRecord
+from incidentctl.models.report import SEVERITY_BASES, Period, Report
 from incidentctl.store import report_cache
-from incidentctl.store.bulk import LoadProblem, Progress
 from incidentctl.workspace import Workspace
+
+if TYPE_CHECKING:  # the figures are imported only when a report is computed
+    from incidentctl.models.review import ActionRecord
+    from incidentctl.store.bulk import LoadProblem, Progress
 
 
 @dataclass(frozen=True)
@@ -208,6 +208,10 @@ def _run(
             cached = report_cache.get(workspace, slot.key)
         if cached is not None:
             return cached.model_copy(update={"generated_at": main.now()}), []
+    from incidentctl.metrics.action_figures import with_actions
+    from incidentctl.metrics.detection import with_detection
+    from incidentctl.metrics.report import ReportOptions, Tagged, build
+
     order: list[str] = []
     everyone: list[Tagged] = []
     problems: list[tuple[str, LoadProblem]] = []

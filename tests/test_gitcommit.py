@@ -131,3 +131,28 @@ def test_executable_bit_and_unchanged_content(tmp_path: Path) -> None:
     head = git(repo, "rev-parse", "HEAD")
     assert gitcommit.commit_onto_head(repo, ["runbooks/fix.sh"], "again")
     assert git(repo, "rev-parse", "HEAD") == head  # nothing changed: no empty commit
+
+
+def test_head_moving_underneath_falls_back_to_git_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone commits between our read of HEAD and our ref update: nothing is lost."""
+    repo = make_repo(tmp_path / "r", BASE)
+    real_run = gitrepo.run
+
+    def racing(args: list[str], cwd: Path, **kw: object) -> object:
+        if args[0] == "commit-tree":
+            git(repo, "commit", "-q", "--allow-empty", "-m", "someone else")
+        return real_run(args, cwd, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gitcommit.gitrepo, "run", racing)
+    write(repo, {"incidents/abc123/events/01b.md": "two\n"})
+    gitrepo.commit(repo, ["incidents/abc123/events/01b.md"], "incident(abc123): update")
+    monkeypatch.undo()
+    assert git(repo, "log", "--format=%s", "-3").splitlines() == [
+        "incident(abc123): update",
+        "someone else",
+        "base",
+    ]
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "show", "--name-only", "--format=", "HEAD") == "incidents/abc123/events/01b.md"

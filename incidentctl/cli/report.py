@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from incidentctl.cli.output import note
+
+if TYPE_CHECKING:
+    from incidentctl.store.bulk import LoadProblem
 
 FORMATS = ("table", "json", "csv", "markdown", "html", "openmetrics")
 
@@ -67,15 +70,14 @@ def report(
 ) -> None:
     """Quarterly figures: MTTD, MTTR, frequency, escalations, repeat classes, trend."""
     from incidentctl.errors import ExitCode, UsageError
-    from incidentctl.formats import sections as sections_mod
+    from incidentctl.formats import BREAKDOWNS
     from incidentctl.reporting import ReportRequest, cached_json, run
-    from incidentctl.store.bulk import LoadProblem
     from incidentctl.workspace import Workspace
 
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
-    if by not in sections_mod.BREAKDOWNS:
-        raise UsageError(f"--by must be one of {', '.join(sections_mod.BREAKDOWNS)}")
+    if by not in BREAKDOWNS:
+        raise UsageError(f"--by must be one of {', '.join(BREAKDOWNS)}")
     roots: list[str | None] = list(repo) if repo else [ctx.obj.repo if ctx.obj else None]
     workspaces = [Workspace.open(r) for r in roots]
     request = ReportRequest(

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from incidentctl.display import human
+from incidentctl.formats import BREAKDOWNS
 from incidentctl.metrics.phases import PHASE_NAMES
 from incidentctl.models.report import Aggregate, Group, Report
-
-BREAKDOWNS = ("severity", "service", "category", "period")
 
 
 @dataclass

@@ -30,7 +30,6 @@ from incidentctl.models.report import (
 )
 from incidentctl.models.views import IncidentView
 
-SEVERITY_BASES = ("final", "initial", "max")
 MAX_PRIORS = 10
 NO_VALUE = "(none)"
 
