@@ -208,6 +208,8 @@ def commit(cwd: Path, paths: Sequence[str], message: str) -> None:
             return
     except (ValueError, EnvironmentProblem):
         pass
+    if not uncommitted(cwd, paths):
+        return  # a concurrent ``git commit`` took the staged files along: they are recorded
     nothing_staged = run(["diff", "--cached", "--quiet"], cwd, check=False).returncode == 0
     stage(cwd, paths)
     args = ["commit", "--quiet", "--no-edit", "-m", message]

@@ -142,7 +142,8 @@ def test_head_moving_underneath_falls_back_to_git_commit(
 
     def racing(args: list[str], cwd: Path, **kw: object) -> object:
         if args[0] == "commit-tree":
-            git(repo, "commit", "-q", "--allow-empty", "-m", "someone else")
+            (repo / "README.md").write_text("edited elsewhere\n")
+            git(repo, "commit", "-q", "-m", "someone else", "--", "README.md")
         return real_run(args, cwd, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(gitcommit.gitrepo, "run", racing)
@@ -156,3 +157,26 @@ def test_head_moving_underneath_falls_back_to_git_commit(
     ]
     assert git(repo, "status", "--porcelain") == ""
     assert git(repo, "show", "--name-only", "--format=", "HEAD") == "incidents/abc123/events/01b.md"
+
+
+def test_a_concurrent_commit_that_took_our_files_along(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(tmp_path / "r", BASE)
+    real_run = gitrepo.run
+
+    def sweeping(args: list[str], cwd: Path, **kw: object) -> object:
+        if args[0] == "commit-tree":  # commits the whole index, our staged file included
+            git(repo, "commit", "-q", "-m", "someone else")
+        return real_run(args, cwd, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gitcommit.gitrepo, "run", sweeping)
+    write(repo, {"incidents/abc123/events/01b.md": "two\n"})
+    gitrepo.commit(repo, ["incidents/abc123/events/01b.md"], "incident(abc123): update")
+    monkeypatch.undo()
+    assert git(repo, "show", "--name-only", "--format=%s", "HEAD").split() == [
+        "someone",
+        "else",
+        "incidents/abc123/events/01b.md",
+    ]
+    assert git(repo, "status", "--porcelain") == ""
