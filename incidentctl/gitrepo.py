@@ -325,7 +325,7 @@ def one_status() -> Iterator[None]:
 def changes(cwd: Path) -> frozenset[str] | None:
     """Paths under ``cwd`` (relative to it) that differ from HEAD: staged, modified,
     deleted, unmerged or untracked. A folder whose files are all untracked comes as
-    ``folder/``. None when git cannot say.
+    ``folder/``, and ``""`` means all of ``cwd`` is untracked. None when git cannot say.
 
     One ``git status`` of the whole repository: with a path filter git cannot use its
     untracked cache, which in a repository of 130,000 files costs twice as much.
@@ -338,10 +338,11 @@ def changes(cwd: Path) -> frozenset[str] | None:
     found: frozenset[str] | None = None
     if prefix.returncode == 0 and status.returncode == 0:
         start = prefix.stdout.strip("\n")
+        paths = [item[3:] for item in status.stdout.split("\0") if len(item) > 3]
         found = frozenset(
-            item[3 + len(start) :]
-            for item in status.stdout.split("\0")
-            if len(item) > 3 and item[3:].startswith(start)
+            rel[len(start) :]
+            for rel in paths
+            if rel.startswith(start) or (rel.endswith("/") and start.startswith(rel))
         )
     if _memo is not None:
         _memo[key] = found
@@ -351,7 +352,8 @@ def changes(cwd: Path) -> frozenset[str] | None:
 def under(rel: str, folder: str) -> bool:
     """Whether ``rel`` from :func:`changes` is, holds or contains something in ``folder``."""
     return (
-        rel == folder
+        not rel
+        or rel == folder
         or rel.startswith(folder + "/")
         or (rel.endswith("/") and (folder + "/").startswith(rel))
     )

@@ -77,3 +77,28 @@ def test_records_in_a_subfolder(
     git(mono, "reset", "-q", "app.py")
     git(mono, "checkout", "-q", "--", "app.py")
     assert is_clean(mono)
+
+
+def test_records_in_a_folder_git_does_not_track_yet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records kept in an untracked folder of a bigger repo are never served stale."""
+    mono = tmp_path / "mono"
+    subprocess.run(["git", "init", "-q", str(mono)], check=True)
+    (mono / "app.py").write_text("print('app')\n")
+    git(mono, "add", "app.py")
+    git(mono, "commit", "-qm", "app")
+    records = mono / "ops" / "records"
+    assert main(["init", str(records)]) == 0
+    git(mono, "rm", "-r", "-q", "--cached", "ops")
+    git(mono, "commit", "-qm", "keep the records out of git for now")
+    cli = Cli(records, capsys, monkeypatch)
+    first = cli.ok("declare", "One", "-s", "sev3", "--no-commit", now="2026-11-30T10:00:00Z")
+    assert first.code == 0
+    window = ("--since", "2026-11-01", "--until", "2026-12-01")
+    count = cli.ok("report", "-f", "json", *window, now="2026-12-01T00:00:00Z").json()
+    cli.ok("declare", "Two", "-s", "sev3", "--no-commit", now="2026-11-30T11:00:00Z")
+    again = cli.ok("report", "-f", "json", *window, now="2026-12-01T00:00:00Z").json()
+    assert again["incidents"]["total"] == count["incidents"]["total"] + 1
+    changed = cli("lint", "--changed-since", "HEAD", "-f", "json", now="2026-12-01T00:00:00Z")
+    assert changed.code in (0, 1) and changed.json()["summary"]["files_checked"] >= 4

@@ -62,7 +62,7 @@ def _changed(ws: Workspace, rev: str) -> set[str] | None:
     changed = {p for p in diff.stdout.split("\0") if p}
     searching = _mentioning(ws, _incidents(changed))
     local = gitrepo.changes(ws.root)
-    if local is None:
+    if local is None or "" in local:  # git cannot say, or nothing here is tracked yet
         return None
     for rel in local:
         if not any(gitrepo.under(rel, w) for w in watched):
