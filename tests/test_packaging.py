@@ -104,6 +104,17 @@ def test_every_command_is_documented() -> None:
     assert not missing, f"docs/cli.md lacks: {missing}"
 
 
+def test_every_environment_variable_is_documented() -> None:
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `(INCIDENTCTL_[A-Z_]+)", text, flags=re.M))
+    used = {
+        name
+        for source in (ROOT / "incidentctl").rglob("*.py")
+        for name in re.findall(r"INCIDENTCTL_[A-Z_]+", source.read_text(encoding="utf-8"))
+    }
+    assert used and used <= documented, f"docs/cli.md lacks: {sorted(used - documented)}"
+
+
 def test_exit_codes_documented_match_code() -> None:
     from incidentctl.errors import ExitCode
 
