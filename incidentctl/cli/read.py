@@ -57,7 +57,7 @@ def list_(
     wanted_svc = {s.strip().lower() for s in service or []}
     start = ws.when(since) if since else None
     end = ws.when(until, allow_future=True) if until else None
-    views, problems = ws.incidents()
+    views, problems = ws.incidents(slim=True)  # a listing needs no timelines
     chosen = []
     for view in views:
         if status == "open" and view.status == "resolved":
