@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 
@@ -84,3 +85,17 @@ def test_same_answer_in_one_process_or_several(
         seen.append((result.code, data, result.err))
     assert seen[0] == seen[1]
     assert many[7] in seen[0][2] or many[7] in str(seen[0][1])
+
+
+def where(share: list[int]) -> list[int]:
+    return [os.getpid()] * len(share)
+
+
+def test_shares_run_in_separate_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INCIDENTCTL_JOBS", "2")
+    parts = parallel.map_shares(where, list(range(10)))
+    assert parts[0][0] == os.getpid() and parts[1][0] != os.getpid()
+    monkeypatch.setenv("INCIDENTCTL_JOBS", "1")
+    assert {p for part in parallel.map_shares(where, list(range(10))) for p in part} == {
+        os.getpid()
+    }

@@ -4,8 +4,8 @@ Reading and validating 100,000 record files is CPU-bound and every incident stan
 so a large read is split into shares: forked workers take all shares but the first, this
 process takes the first, and the workers' results come back pickled through a pipe. A
 worker that fails for any reason has its share done again here, so the answer never
-depends on whether the split worked. Small reads, systems without ``fork``, and
-``INCIDENTCTL_JOBS=1`` stay in one process.
+depends on whether the split worked. Small reads, systems without ``fork``, a process
+running threads (the alert receiver), and ``INCIDENTCTL_JOBS=1`` stay in one process.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import contextlib
 import os
 import pickle
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -25,8 +26,8 @@ MIN_PER_WORKER = 500  # below this, forking costs more than it saves
 
 def jobs(items: int) -> int:
     """How many processes share ``items`` pieces of work."""
-    if not hasattr(os, "fork") or sys.platform != "linux":
-        return 1
+    if not hasattr(os, "fork") or sys.platform != "linux" or threading.active_count() > 1:
+        return 1  # fork only where it is cheap, and only from a single-threaded process
     wanted = os.environ.get("INCIDENTCTL_JOBS", "")
     if wanted.isdigit() and int(wanted) > 0:  # as asked, whatever the size
         return max(1, min(int(wanted), items))
