@@ -164,7 +164,7 @@ def _reuse(ws: Workspace, slot: _Slot) -> bool:
         return False
     from incidentctl.store import report_reuse
 
-    if not report_reuse.unchanged(ws.layout, last[0], report_cache.WATCHED):
+    if not report_reuse.unchanged(ws.layout, last[0], slot.commit, report_cache.WATCHED):
         return False
     if not report_cache.alias(ws, last[1], slot.key):
         return False

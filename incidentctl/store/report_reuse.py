@@ -11,6 +11,8 @@ read on either side, too many touched incidents — means computing it again.
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import Any
 
 from incidentctl import gitrepo
@@ -40,10 +42,19 @@ def reported(view: IncidentView) -> dict[str, Any]:
     return view.model_dump(exclude=set(NOT_REPORTED))
 
 
-def unchanged(layout: Layout, before: str, watched: tuple[str, ...]) -> bool:
-    """Whether a report over ``layout`` is the same at HEAD as at commit ``before``."""
+def unchanged(layout: Layout, before: str, after: str, watched: tuple[str, ...]) -> bool:
+    """Whether a report over ``layout`` is the same at commit ``after`` as at ``before``.
+
+    A function of two commits, so its verdict is kept for the life of the process.
+    """
+    return _unchanged(layout.root, before, after, watched)
+
+
+@functools.lru_cache(maxsize=64)
+def _unchanged(root: Path, before: str, after: str, watched: tuple[str, ...]) -> bool:
+    layout = Layout(root)
     diff = gitrepo.run(
-        ["diff", "--name-only", "--no-renames", "--relative", "-z", before, "HEAD", "--", *watched],
+        ["diff", "--name-only", "--no-renames", "--relative", "-z", before, after, "--", *watched],
         layout.root,
         check=False,
     )
@@ -61,7 +72,7 @@ def unchanged(layout: Layout, before: str, watched: tuple[str, ...]) -> bool:
         return False
     if not touched:
         return True
-    old, new = _facts(layout, before, touched), _facts(layout, "HEAD", touched)
+    old, new = _facts(layout, before, touched), _facts(layout, after, touched)
     return old is not None and old == new
 
 
