@@ -63,6 +63,7 @@ def _changed(ws: Workspace, rev: str) -> set[str] | None:
     searching = _mentioning(ws, _incidents(changed))
     local = gitrepo.changes(ws.root)
     if local is None or "" in local:  # git cannot say, or nothing here is tracked yet
+        _found(searching)  # not needed: everything is linted; leave no process behind
         return None
     for rel in local:
         if not any(gitrepo.under(rel, w) for w in watched):
@@ -74,6 +75,7 @@ def _changed(ws: Workspace, rev: str) -> set[str] | None:
         else:
             changed.add(rel)
     if CONFIG_FILE in changed:
+        _found(searching)
         return None
     touched = _incidents(changed)
     mentioning = _found(searching)
