@@ -6,6 +6,7 @@ Contention on ``index.lock`` is retried for a bounded time and never deleted aut
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -322,6 +323,42 @@ def one_status() -> Iterator[None]:
         _memo = None
 
 
+_early: tuple[Path, subprocess.Popen[str]] | None = None
+
+
+def prefetch_changes(where: Path) -> None:
+    """Start the ``git status`` that :func:`changes` will need, so it runs while the
+    command is still importing its modules (read-only commands only)."""
+    global _early
+    found = find_git_dir(where.resolve()) if where.is_dir() else None
+    if found is None or _early is not None:
+        return
+    _early = (found, spawn(["status", "--porcelain", "-z", "--no-renames"], where))
+    atexit.register(_drop_early)
+
+
+def _drop_early() -> None:
+    global _early
+    if _early is not None:
+        _early[1].kill()
+        _early[1].wait()
+        _early = None
+
+
+def _status(cwd: Path) -> tuple[int, str]:
+    """``git status`` of the repository holding ``cwd``: the prefetched one if it is for
+    the same repository, else a new one."""
+    global _early
+    if _early is not None:
+        git_dir, proc = _early
+        if find_git_dir(cwd.resolve()) == git_dir:
+            _early = None
+            out, _ = proc.communicate()
+            return proc.returncode, out
+    proc_ = run(["status", "--porcelain", "-z", "--no-renames"], cwd, check=False)
+    return proc_.returncode, proc_.stdout
+
+
 def changes(cwd: Path) -> frozenset[str] | None:
     """Paths under ``cwd`` (relative to it) that differ from HEAD: staged, modified,
     deleted, unmerged or untracked. A folder whose files are all untracked comes as
@@ -334,11 +371,11 @@ def changes(cwd: Path) -> frozenset[str] | None:
     if _memo is not None and key in _memo:
         return _memo[key]
     prefix = run(["rev-parse", "--show-prefix"], cwd, check=False)
-    status = run(["status", "--porcelain", "-z", "--no-renames"], cwd, check=False)
+    code, status = _status(cwd)
     found: frozenset[str] | None = None
-    if prefix.returncode == 0 and status.returncode == 0:
+    if prefix.returncode == 0 and code == 0:
         start = prefix.stdout.strip("\n")
-        paths = [item[3:] for item in status.stdout.split("\0") if len(item) > 3]
+        paths = [item[3:] for item in status.split("\0") if len(item) > 3]
         found = frozenset(
             rel[len(start) :]
             for rel in paths

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from importlib import resources
@@ -346,13 +347,18 @@ def test_lint_never_crashes(cli: Cli, repo: Path, clean: dict[str, str], raw: by
 
 
 def test_changed_since_sees_uncommitted_work(cli: Cli, repo: Path, clean: dict[str, str]) -> None:
-    """Uncommitted edits, untracked incidents, and the records that mention a touched
-    incident are all linted; an incident nobody touched is not."""
+    """Uncommitted edits and untracked incidents are linted; a record that names an
+    incident is linted again when that incident's folder is gone; nothing else is."""
     mention = repo / "incidents" / clean["big"] / "incident.md"
     mention.write_text(
         mention.read_text().replace("drill: false", f"drill: false\nduplicate_of: {clean['c']}")
     )
-    git(repo, "commit", "-qam", "big duplicates c")
+    action = cli.ok("action", "add", clean["big"], "Fix", "--owner", "ann", "--due", "2026-12-20")
+    action_file = repo / "actions" / f"{action.out.strip()}.md"
+    action_file.write_text(  # the id may be written quoted: replace the whole line
+        re.sub(r"(?m)^incident: .*$", f'incident: "{clean["c"]}"', action_file.read_text())
+    )
+    git(repo, "commit", "-qam", "big duplicates c; an action item for c")
     cli.ok("update", clean["a"], "committed since", now="2026-11-04T10:20:00Z")
     edited = repo / "incidents" / clean["c"] / "incident.md"
     edited.write_text(edited.read_text().replace("drill: false", "drill: maybe"))
@@ -367,7 +373,10 @@ def test_changed_since_sees_uncommitted_work(cli: Cli, repo: Path, clean: dict[s
     paths = {f["path"] for f in data["findings"]}
     assert code == 1
     assert _rel(repo, edited) in paths and "incidents/zz9zz9/incident.md" in paths
-    checked = sum(
-        len(_events(repo, i)) + 1 for i in (clean["a"], clean["c"], clean["big"], "zz9zz9")
-    )
+    checked = sum(len(_events(repo, i)) + 1 for i in (clean["a"], clean["c"], "zz9zz9"))
     assert data["summary"]["files_checked"] == checked
+    shutil.rmtree(repo / "incidents" / clean["c"])  # gone: the records naming it are checked
+    code, data = lint(cli, "--changed-since", "HEAD~1")
+    references = {(f["rule"], f["path"]) for f in data["findings"]}
+    assert ("integrity/reference", _rel(repo, mention)) in references
+    assert ("integrity/reference", _rel(repo, action_file)) in references

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from incidentctl.cli.output import workspace
+from incidentctl.cli.output import prefetch_status, workspace
 
 
 def lint(
@@ -35,6 +35,8 @@ def lint(
     ] = None,
 ) -> None:
     """Check every record: schema, integrity, chronology, policy, secrets."""
+    if changed_since:
+        prefetch_status(ctx)
     from incidentctl.errors import ExitCode, UsageError
     from incidentctl.lint import output, runner
 

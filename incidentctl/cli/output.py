@@ -19,6 +19,16 @@ def workspace(ctx: typer.Context) -> Workspace:
     return Workspace.open(ctx.obj.repo if ctx.obj else None)
 
 
+def prefetch_status(ctx: typer.Context) -> None:
+    """Let ``git status`` run while a read-only command imports what it needs."""
+    from pathlib import Path
+
+    from incidentctl import gitrepo
+
+    explicit = ctx.obj.repo if ctx.obj else None
+    gitrepo.prefetch_changes(Path(explicit).expanduser() if explicit else Path.cwd())
+
+
 def print_json(data: Any) -> None:
     """Data for machines, on stdout."""
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

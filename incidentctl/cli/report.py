@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from incidentctl.cli.output import note
+from incidentctl.cli.output import note, prefetch_status
 
 if TYPE_CHECKING:
     from incidentctl.store.bulk import LoadProblem
@@ -69,6 +70,8 @@ def report(
     ] = None,
 ) -> None:
     """Quarterly figures: MTTD, MTTR, frequency, escalations, repeat classes, trend."""
+    if as_of is None and not repo and os.environ.get("INCIDENTCTL_NO_CACHE") != "1":
+        prefetch_status(ctx)  # the report cache asks git whether anything changed
     from incidentctl.errors import ExitCode, UsageError
     from incidentctl.formats import BREAKDOWNS
     from incidentctl.reporting import ReportRequest, cached_json, run

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
 
 from incidentctl import gitrepo
 from incidentctl.errors import RecordError, UsageError
@@ -50,8 +48,9 @@ def _changed(ws: Workspace, rev: str) -> set[str] | None:
     """Files changed since ``rev`` plus whole touched incidents; None means lint everything.
 
     Committed changes come from comparing two trees, uncommitted ones from one ``git
-    status``; while that runs, ``git grep`` already looks for the records that mention an
-    incident touched by the commits.
+    status``. A record that names another incident (``duplicate_of``, ``recurrence_of``,
+    an action item's ``incident``) is checked only for that incident's existence, so such
+    records are linted again when a touched incident's folder is gone.
     """
     commit = gitrepo.resolve_commit(ws.root, rev, what="--changed-since revision")
     watched = (*RECORD_DIRS, CONFIG_FILE)
@@ -60,10 +59,8 @@ def _changed(ws: Workspace, rev: str) -> set[str] | None:
         ws.root,
     )
     changed = {p for p in diff.stdout.split("\0") if p}
-    searching = _mentioning(ws, _incidents(changed))
     local = gitrepo.changes(ws.root)
     if local is None or "" in local:  # git cannot say, or nothing here is tracked yet
-        _found(searching)  # not needed: everything is linted; leave no process behind
         return None
     for rel in local:
         if not any(gitrepo.under(rel, w) for w in watched):
@@ -75,16 +72,11 @@ def _changed(ws: Workspace, rev: str) -> set[str] | None:
         else:
             changed.add(rel)
     if CONFIG_FILE in changed:
-        _found(searching)
         return None
     touched = _incidents(changed)
-    mentioning = _found(searching)
-    late = touched - searching.ids
-    if late:  # touched only by uncommitted changes
-        mentioning |= _found(_mentioning(ws, late))
-    touched |= mentioning
-    files: set[str] = set(changed)
-    for incident_id in touched:
+    gone = {i for i in touched if not ws.layout.incident_dir(i).is_dir()}
+    files: set[str] = set(changed) | _mentioning(ws, gone)
+    for incident_id in touched | _incidents(files):
         for dirpath, _, names in os.walk(ws.layout.incidents / incident_id, followlinks=False):
             base = Path(dirpath).relative_to(ws.root).as_posix()
             files.update(f"{base}/{name}" for name in names)
@@ -95,27 +87,14 @@ def _incidents(paths: set[str]) -> set[str]:
     return {p.split("/")[1] for p in paths if p.startswith("incidents/") and p.count("/") >= 2}
 
 
-class _Search(NamedTuple):
-    ids: set[str]
-    proc: subprocess.Popen[str] | None
-
-
-def _mentioning(ws: Workspace, ids: set[str]) -> _Search:
-    """Start looking for the incidents whose records mention one of ``ids`` (as
-    ``duplicate_of`` or ``recurrence_of``)."""
+def _mentioning(ws: Workspace, ids: set[str]) -> set[str]:
+    """The records that name one of ``ids`` (one ``git grep`` over the tracked files)."""
     if not ids:
-        return _Search(ids, None)
-    patterns = [arg for i in sorted(ids) for arg in ("-e", i)]
-    args = ["grep", "-l", "-F", "-z", *patterns, "--"]
-    args += ["incidents/*/incident.md", "incidents/*/postmortem.md"]
-    return _Search(ids, gitrepo.spawn(args, ws.root))
-
-
-def _found(search: _Search) -> set[str]:
-    if search.proc is None:
         return set()
-    out, _ = search.proc.communicate()
-    return _incidents({rel for rel in out.split("\0") if rel})
+    patterns = [arg for i in sorted(ids) for arg in ("-e", i)]
+    where = ["incidents/*/incident.md", "incidents/*/postmortem.md", "actions/*.md"]
+    grep = gitrepo.run(["grep", "-l", "-F", "-z", *patterns, "--", *where], ws.root, check=False)
+    return {rel for rel in grep.stdout.split("\0") if rel}
 
 
 def run(
