@@ -180,3 +180,24 @@ def test_a_concurrent_commit_that_took_our_files_along(
         "incidents/abc123/events/01b.md",
     ]
     assert git(repo, "status", "--porcelain") == ""
+
+
+tree_names = st.binary(min_size=1, max_size=6).filter(lambda n: b"\0" not in n and b"/" not in n)
+tree_entries = st.dictionaries(
+    tree_names,
+    st.tuples(
+        st.sampled_from([b"100644", b"100755", b"40000"]), st.binary(min_size=20, max_size=20)
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(entries=tree_entries, changes=tree_entries)
+def test_editing_a_tree_in_place_equals_rebuilding_it(
+    entries: dict[bytes, tuple[bytes, bytes]], changes: dict[bytes, tuple[bytes, bytes]]
+) -> None:
+    body = gitcommit.serialize_tree(entries)
+    assert gitcommit.parse_tree(body, 20) == entries
+    expected = gitcommit.serialize_tree({**entries, **changes})
+    assert gitcommit.edit_tree(body, changes, 20) == expected
