@@ -175,7 +175,11 @@ def commit_onto_head(cwd: Path, paths: Sequence[str], message: str) -> bool:
     moved = gitrepo.run(
         ["update-ref", "-m", f"commit: {subject}", "HEAD", new, head], cwd, check=False
     )
-    return moved.returncode == 0
+    if moved.returncode != 0:
+        return False
+    # As after ``git commit``: pack loose objects once there are many (git detaches it).
+    gitrepo.run(["maintenance", "run", "--auto", "--quiet"], cwd, check=False)
+    return True
 
 
 def _commit_trees(cwd: Path, paths: Sequence[str]) -> tuple[str, str, str] | None:
