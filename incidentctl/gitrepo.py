@@ -324,6 +324,7 @@ def one_status() -> Iterator[None]:
 
 
 _early: tuple[Path, subprocess.Popen[str]] | None = None
+_cleanup_registered: list[bool] = []
 
 
 def prefetch_changes(where: Path) -> None:
@@ -333,15 +334,18 @@ def prefetch_changes(where: Path) -> None:
     found = find_git_dir(where.resolve()) if where.is_dir() else None
     if found is None or _early is not None:
         return
+    if _early is None and not _cleanup_registered:
+        _cleanup_registered.append(True)
+        atexit.register(forget_prefetched)
     _early = (found, spawn(["status", "--porcelain", "-z", "--no-renames"], where))
-    atexit.register(_drop_early)
 
 
-def _drop_early() -> None:
+def forget_prefetched() -> None:
+    """Forget a prefetched status nobody used (at the end of a command). It is waited for,
+    never killed: ``git status`` may hold ``index.lock`` while it refreshes the index."""
     global _early
     if _early is not None:
-        _early[1].kill()
-        _early[1].wait()
+        _early[1].communicate()
         _early = None
 
 

@@ -213,3 +213,18 @@ def test_report_reused_across_commits_that_change_no_figure(
     answers.write_text("{not json")
     cli.ok("update", incidents[0], "after a broken index", now=later)
     assert json_text(cli, monkeypatch) == json_text(cli, monkeypatch, cache=False)
+
+
+def test_a_status_read_for_a_failed_command_is_not_reused(
+    cli: Cli, repo: Path, incidents: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`report` starts `git status` early; if the command fails first, the next command
+    in the same process must not be answered from that old status."""
+    first = json_text(cli, monkeypatch)
+    bad = cli("report", "-f", "json", "--since", "not a time", now=NOW)
+    assert bad.code == 2
+    cli.ok(
+        "severity", incidents[0], "sev1", "--reason", "x", "--no-commit", now="2026-11-20T00:00:00Z"
+    )
+    after = json_text(cli, monkeypatch)
+    assert after != first and after == json_text(cli, monkeypatch, cache=False)

@@ -66,3 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _say(f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
         return int(ExitCode.INTERNAL)
+    finally:
+        from incidentctl import gitrepo
+
+        gitrepo.forget_prefetched()  # a status read for this command is never reused
