@@ -123,24 +123,14 @@ def _read_trees(cwd: Path, head: str, folders: Sequence[str]) -> tuple[dict[str,
     """The tree objects of HEAD at each folder ('' is the root; an absent folder is an
     empty tree) and the id of HEAD's root tree."""
     specs = [f"{head}^{{tree}}" if not folder else f"{head}:{folder}" for folder in folders]
-    out = gitrepo.run_bytes(["cat-file", "--batch"], cwd, "".join(s + "\n" for s in specs))
     trees: dict[str, bytes] = {}
     root = ""
-    at = 0
-    for folder in folders:
-        newline = out.index(b"\n", at)
-        header = out[at:newline].split()
-        at = newline + 1
-        if header[-1] == b"missing":
-            trees[folder] = b""
-            continue
-        if header[1] != b"tree":
+    for folder, found in zip(folders, gitrepo.cat_objects(cwd, specs), strict=True):
+        if found is not None and found.kind != "tree":
             raise ValueError(f"{folder} is not a folder in HEAD")
-        if not folder:
-            root = header[0].decode()
-        length = int(header[2])
-        trees[folder] = out[at : at + length]
-        at += length + 1
+        trees[folder] = found.data if found is not None else b""
+        if not folder and found is not None:
+            root = found.oid
     return trees, root
 
 
@@ -153,7 +143,7 @@ def commit_onto_head(cwd: Path, paths: Sequence[str], message: str) -> bool:
     if not paths:
         return False
     # Staging reads and writes the whole index: start it first, it overlaps everything else.
-    staging = gitrepo.start(["update-index", "--add", "--", *paths], cwd)
+    staging = gitrepo.spawn(["update-index", "--add", "--", *paths], cwd, output=False)
     try:
         found = _commit_trees(cwd, paths)
     finally:

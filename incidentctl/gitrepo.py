@@ -30,6 +30,11 @@ def _git_binary() -> str:
     return git
 
 
+def _env() -> dict[str, str]:
+    """git's environment: never prompt, messages untranslated (they are parsed)."""
+    return dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C")
+
+
 def run(
     args: Sequence[str],
     cwd: Path,
@@ -39,7 +44,6 @@ def run(
     timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``git args`` in ``cwd``; raise :class:`EnvironmentProblem` with git's own words."""
-    env = dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C")
     try:
         proc = subprocess.run(
             [_git_binary(), *args],
@@ -47,7 +51,7 @@ def run(
             input=stdin,
             capture_output=True,
             text=True,
-            env=env,
+            env=_env(),
             check=False,
             timeout=timeout,
         )
@@ -60,47 +64,18 @@ def run(
     return proc
 
 
-def start(args: Sequence[str], cwd: Path) -> subprocess.Popen[bytes]:
-    """Start ``git args`` in the background, output discarded (wait on it for the result)."""
+def spawn(args: Sequence[str], cwd: Path, *, output: bool = True) -> subprocess.Popen[str]:
+    """Start ``git args`` in the background; its output is captured as text
+    (``communicate()`` for it), or discarded with ``output=False`` (``wait()``)."""
     return subprocess.Popen(
         [_git_binary(), *args],
         cwd=cwd,
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C"),
-    )
-
-
-def spawn(args: Sequence[str], cwd: Path) -> subprocess.Popen[str]:
-    """Start ``git args`` with its output captured as text (``communicate()`` for it)."""
-    return subprocess.Popen(
-        [_git_binary(), *args],
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.PIPE if output else subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         text=True,
-        env=dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C"),
+        env=_env(),
     )
-
-
-def run_bytes(args: Sequence[str], cwd: Path, stdin: str) -> bytes:
-    """Run ``git args`` and return its raw output (for object contents)."""
-    proc = subprocess.run(
-        [_git_binary(), *args],
-        cwd=cwd,
-        input=stdin.encode(),
-        capture_output=True,
-        env=dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C"),
-        check=False,
-    )
-    if proc.returncode != 0:
-        detail = proc.stderr.decode(errors="replace").strip().splitlines()
-        raise EnvironmentProblem(
-            f"git {args[0]} failed: {detail[-1] if detail else proc.returncode}"
-        )
-    return proc.stdout
 
 
 def safe_rev(value: str, *, what: str = "revision") -> str:
@@ -207,8 +182,8 @@ def commit(cwd: Path, paths: Sequence[str], message: str) -> None:
     try:
         if gitcommit.commit_onto_head(cwd, paths, message):
             return
-    except (ValueError, EnvironmentProblem):
-        pass
+    except (ValueError, OSError, EnvironmentProblem):
+        pass  # the porcelain below does it, or says in git's words why it cannot
     if not uncommitted(cwd, paths):
         return  # a concurrent ``git commit`` took the staged files along: they are recorded
     nothing_staged = run(["diff", "--cached", "--quiet"], cwd, check=False).returncode == 0
@@ -222,30 +197,48 @@ def unstage_new(cwd: Path, paths: Sequence[str]) -> None:
     run(["rm", "--cached", "--quiet", "--ignore-unmatch", "--", *paths], cwd, check=False)
 
 
-def cat_blobs(cwd: Path, shas: Sequence[str]) -> list[bytes]:
-    """The contents of many blobs with one ``git cat-file --batch`` process."""
-    git = _git_binary()
+class GitObject(NamedTuple):
+    oid: str
+    kind: str
+    data: bytes
+
+
+def cat_objects(cwd: Path, specs: Sequence[str]) -> list[GitObject | None]:
+    """Many objects (ids or ``rev:path``) with one ``git cat-file --batch``; None for one
+    that does not exist."""
     proc = subprocess.run(
-        [git, "cat-file", "--batch"],
+        [_git_binary(), "cat-file", "--batch"],
         cwd=cwd,
-        input=("\n".join(shas) + "\n").encode(),
+        input="".join(spec + "\n" for spec in specs).encode(),
         capture_output=True,
+        env=_env(),
         check=False,
     )
     if proc.returncode != 0:
         raise EnvironmentProblem(f"git cat-file failed: {proc.stderr.decode(errors='replace')}")
     out = proc.stdout
-    blobs: list[bytes] = []
+    found: list[GitObject | None] = []
     pos = 0
-    for _ in shas:
+    for _ in specs:
         newline = out.index(b"\n", pos)
         header = out[pos:newline].split()
-        if len(header) < 3:
-            raise EnvironmentProblem(f"git cat-file: missing object {header[0].decode()}")
+        pos = newline + 1
+        if header[-1] in (b"missing", b"ambiguous"):  # "<spec> missing"; specs hold spaces
+            found.append(None)
+            continue
         size = int(header[2])
-        start = newline + 1
-        blobs.append(out[start : start + size])
-        pos = start + size + 1
+        found.append(GitObject(header[0].decode(), header[1].decode(), out[pos : pos + size]))
+        pos += size + 1
+    return found
+
+
+def cat_blobs(cwd: Path, shas: Sequence[str]) -> list[bytes]:
+    """The contents of many blobs; every one must exist."""
+    blobs: list[bytes] = []
+    for sha, found in zip(shas, cat_objects(cwd, shas), strict=True):
+        if found is None:
+            raise EnvironmentProblem(f"git cat-file: missing object {sha}")
+        blobs.append(found.data)
     return blobs
 
 

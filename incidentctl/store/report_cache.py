@@ -2,7 +2,9 @@
 
 A report is reused only when every records repo is clean (``git status`` shows nothing
 under the record folders or the config) and its commit, the request, the window and the
-day are the same. Stored under the git dir; safe to delete; a broken file is a miss.
+day are the same — or when the commits since the last stored answer to the same question
+change nothing a report reads (:mod:`incidentctl.store.report_reuse`). Stored under the
+git dir; safe to delete; a broken file is a miss.
 """
 
 from __future__ import annotations
