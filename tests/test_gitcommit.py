@@ -133,23 +133,29 @@ def test_executable_bit_and_unchanged_content(tmp_path: Path) -> None:
     assert git(repo, "rev-parse", "HEAD") == head  # nothing changed: no empty commit
 
 
-def test_head_moving_underneath_falls_back_to_git_commit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Someone commits between our read of HEAD and our ref update: nothing is lost."""
-    repo = make_repo(tmp_path / "r", BASE)
+def commit_while(repo: Path, monkeypatch: pytest.MonkeyPatch, someone: list[str]) -> None:
+    """Commit one new event while someone runs ``git <someone>`` just before our
+    ``commit-tree`` (after we read HEAD and staged our file)."""
     real_run = gitrepo.run
 
     def racing(args: list[str], cwd: Path, **kw: object) -> object:
         if args[0] == "commit-tree":
-            (repo / "README.md").write_text("edited elsewhere\n")
-            git(repo, "commit", "-q", "-m", "someone else", "--", "README.md")
+            git(repo, *someone)
         return real_run(args, cwd, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(gitcommit.gitrepo, "run", racing)
     write(repo, {"incidents/abc123/events/01b.md": "two\n"})
     gitrepo.commit(repo, ["incidents/abc123/events/01b.md"], "incident(abc123): update")
     monkeypatch.undo()
+
+
+def test_head_moving_underneath_falls_back_to_git_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone commits between our read of HEAD and our ref update: nothing is lost."""
+    repo = make_repo(tmp_path / "r", BASE)
+    (repo / "README.md").write_text("edited elsewhere\n")
+    commit_while(repo, monkeypatch, ["commit", "-q", "-m", "someone else", "--", "README.md"])
     assert git(repo, "log", "--format=%s", "-3").splitlines() == [
         "incident(abc123): update",
         "someone else",
@@ -163,17 +169,8 @@ def test_a_concurrent_commit_that_took_our_files_along(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     repo = make_repo(tmp_path / "r", BASE)
-    real_run = gitrepo.run
-
-    def sweeping(args: list[str], cwd: Path, **kw: object) -> object:
-        if args[0] == "commit-tree":  # commits the whole index, our staged file included
-            git(repo, "commit", "-q", "-m", "someone else")
-        return real_run(args, cwd, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(gitcommit.gitrepo, "run", sweeping)
-    write(repo, {"incidents/abc123/events/01b.md": "two\n"})
-    gitrepo.commit(repo, ["incidents/abc123/events/01b.md"], "incident(abc123): update")
-    monkeypatch.undo()
+    # Their commit takes the whole index, our staged file included.
+    commit_while(repo, monkeypatch, ["commit", "-q", "-m", "someone else"])
     assert git(repo, "show", "--name-only", "--format=%s", "HEAD").split() == [
         "someone",
         "else",

@@ -12,14 +12,20 @@ from conftest import Cli, git, is_clean
 from incidentctl.cli import main
 
 
-def test_records_in_a_subfolder(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def monorepo(tmp_path: Path) -> Path:
+    """A bigger repository with some code committed in it."""
     mono = tmp_path / "mono"
     subprocess.run(["git", "init", "-q", str(mono)], check=True)
     (mono / "app.py").write_text("print('app')\n")
     git(mono, "add", "app.py")
     git(mono, "commit", "-qm", "app")
+    return mono
+
+
+def test_records_in_a_subfolder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mono = monorepo(tmp_path)
     assert main(["init", str(mono / "ops" / "records")]) == 0
     cli = Cli(mono / "ops" / "records", capsys, monkeypatch)
     incident = cli.ok("declare", "Sub", "-s", "sev3", now="2026-11-30T10:00:00Z").out.strip()
@@ -83,11 +89,7 @@ def test_records_in_a_folder_git_does_not_track_yet(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Records kept in an untracked folder of a bigger repo are never served stale."""
-    mono = tmp_path / "mono"
-    subprocess.run(["git", "init", "-q", str(mono)], check=True)
-    (mono / "app.py").write_text("print('app')\n")
-    git(mono, "add", "app.py")
-    git(mono, "commit", "-qm", "app")
+    mono = monorepo(tmp_path)
     records = mono / "ops" / "records"
     assert main(["init", str(records)]) == 0
     git(mono, "rm", "-r", "-q", "--cached", "ops")
