@@ -21,7 +21,7 @@ def lint(
         typer.Option(
             "--changed-since",
             metavar="REV",
-            help="Only what changed since REV, and what references it.",
+            help="Only what changed since REV, and records naming an incident now gone.",
         ),
     ] = None,
     fmt: Annotated[
