@@ -186,7 +186,7 @@ def add(
     commit: bool = True,
 ) -> ActionRecord:
     """Create an action item for an incident (or its post-mortem)."""
-    from incidentctl.lifecycle import clean_person, clean_text, refuse_secrets
+    from incidentctl.core.text import clean_person, clean_text, refuse_secrets
     from incidentctl.store.records import load_incident
 
     incident_id = ws.resolve_id(ref)
@@ -283,7 +283,7 @@ def done(ws: Workspace, ref: str, *, note: str | None = None, commit: bool = Tru
 
 def wontdo(ws: Workspace, ref: str, *, reason: str, commit: bool = True) -> ActionRecord:
     """Close an action without doing it, with the reason."""
-    from incidentctl.lifecycle import clean_text
+    from incidentctl.core.text import clean_text
 
     text = clean_text(reason, "--reason")
 
@@ -310,7 +310,7 @@ def reassign(
     ws: Workspace, ref: str, owner: str, *, due: str | None = None, commit: bool = True
 ) -> ActionRecord:
     """Give the action to someone else (and optionally a new due date)."""
-    from incidentctl.lifecycle import clean_person
+    from incidentctl.core.text import clean_person
 
     changes: dict[str, Any] = {"owner": clean_person(owner)}
     if due is not None:

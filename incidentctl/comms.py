@@ -121,7 +121,8 @@ def post(
     commit: bool = True,
 ) -> Outcome:
     """Record that an update was sent on a surface, with the text sent."""
-    from incidentctl.lifecycle import _append, clean_text
+    from incidentctl.core.text import clean_text
+    from incidentctl.lifecycle import _append
 
     channel = cast(Surface, check_surface(surface))
     body = clean_text(text, "message")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from incidentctl.core.text import clean_name, clean_text, refuse_secrets
 from incidentctl.errors import UsageError
-from incidentctl.lifecycle import clean_name, clean_text, refuse_secrets
 from incidentctl.models.views import IncidentView
 from incidentctl.store import transaction
 from incidentctl.store.records import load_incident

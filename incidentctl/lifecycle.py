@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from incidentctl.errors import InvalidStateError, RefusedError, UsageError
+from incidentctl.core.text import clean_name, clean_person, clean_text, refuse_secrets
+from incidentctl.errors import InvalidStateError, UsageError
 from incidentctl.ids import new_event_id, new_incident_id
 from incidentctl.models.event import (
     DETECTION_SOURCES,
@@ -31,7 +32,6 @@ from incidentctl.models.event import (
 )
 from incidentctl.models.incident import IncidentRecord
 from incidentctl.models.views import IncidentView
-from incidentctl.secretscan import scan
 from incidentctl.store import transaction
 from incidentctl.store.records import (
     load_incident,
@@ -44,8 +44,6 @@ from incidentctl.timeline import fold
 from incidentctl.workspace import Workspace
 from incidentctl.yamlio.emit import format_timestamp
 
-_NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789._-"
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -56,58 +54,6 @@ class Outcome:
     path: str
     committed: bool
     paged: str | None = None
-
-
-def refuse_secrets(**texts: str | None) -> None:
-    """Raise :class:`RefusedError` if any text holds a secret; nothing is written."""
-    for what, text in texts.items():
-        if not text:
-            continue
-        found = scan(text)
-        if found:
-            hit = found[0]
-            raise RefusedError(
-                f"{what} contains what looks like a secret: {hit.description} ({hit.rule}: "
-                f"{hit.excerpt}); nothing was written",
-                hint="remove the secret (and rotate it if it was real), then run the command again",
-            )
-
-
-def clean_text(text: str, what: str, *, single_line: bool = False, limit: int = 20000) -> str:
-    """Strip and check free text typed on the command line."""
-    value = text.strip()
-    if not value:
-        raise UsageError(f"{what} must not be empty")
-    if "\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-        raise UsageError(f"{what} contains a NUL byte or invalid UTF-8")
-    if single_line and ("\n" in value or "\r" in value):
-        raise UsageError(f"{what} must be a single line")
-    if len(value) > limit:
-        raise UsageError(f"{what} is longer than {limit} characters")
-    return value.replace("\r\n", "\n")
-
-
-def clean_person(text: str) -> str:
-    """A person's name or handle."""
-    return clean_text(text, "person name", single_line=True, limit=100)
-
-
-def clean_name(text: str, what: str, allowed: list[str] | None = None) -> str:
-    """A service, category or class name: lower-case letters, digits, '.', '_' and '-'."""
-    value = text.strip().lower()
-    if (
-        not value
-        or len(value) > 64
-        or not (value[0].isalnum() and value[-1].isalnum())
-        or any(c not in _NAME_CHARS for c in value)
-    ):
-        raise UsageError(
-            f"{what} {text!r} is not valid: use lower-case letters, digits, '.', '_' or '-' "
-            "(at most 64, starting and ending with a letter or digit)"
-        )
-    if allowed and value not in allowed:
-        raise UsageError(f"unknown {what} {text!r}; the config allows: {', '.join(allowed)}")
-    return value
 
 
 def _page(ws: Workspace, view: IncidentView, person: str, at: datetime) -> Paged | None:

@@ -140,7 +140,7 @@ def _stamp(
 
 def write(ws: Workspace, plans: list[Planned], result: ImportResult, message: str) -> None:
     """Create every planned incident that does not exist yet, in one commit."""
-    from incidentctl.lifecycle import refuse_secrets
+    from incidentctl.core.text import refuse_secrets
 
     created: dict[Path, str] = {}
     for plan in plans:

@@ -1,0 +1,1 @@
+"""The core vocabulary every layer shares: text cleaning and the secret gate."""
