@@ -122,16 +122,15 @@ def post(
 ) -> Outcome:
     """Record that an update was sent on a surface, with the text sent."""
     from incidentctl.core.text import clean_text
-    from incidentctl.lifecycle import _append
+    from incidentctl.lifecycle import append
 
     channel = cast(Surface, check_surface(surface))
     body = clean_text(text, "message")
-    return _append(
+    return append(
         ws,
         ref,
         verb=f"comms {channel}",
         build=lambda f: CommsPosted(type="comms", surface=channel, **f),
-        check=None,
         at=at,
         by=by,
         message=body,

@@ -1,4 +1,8 @@
-"""Change an incident's descriptive fields in ``incident.md``, keeping human edits."""
+"""Change an incident's descriptive fields: a ``changed`` event, never an edit of incident.md.
+
+Two clones that change the same field each add their own event file, so a pull never
+conflicts; the later change wins in the fold and both stay in the timeline.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,8 @@ from typing import Any
 
 from incidentctl.core.text import clean_name, clean_text, refuse_secrets
 from incidentctl.errors import UsageError
+from incidentctl.models.event import Changed
 from incidentctl.models.views import IncidentView
-from incidentctl.store import transaction
-from incidentctl.store.records import load_incident
 from incidentctl.workspace import Workspace
 
 
@@ -22,13 +25,11 @@ def set_fields(
     drill: bool | None = None,
     duplicate_of: str | None = None,
     public_title: str | None = None,
+    by: str | None = None,
     commit: bool = True,
 ) -> IncidentView:
-    """Change descriptive fields in ``incident.md``, keeping the humans' comments and order."""
-    from incidentctl.store.atomic import read_bytes
-    from incidentctl.store.records import read_incident, validate_incident
-    from incidentctl.store.roundtrip import update_frontmatter
-    from incidentctl.yamlio.frontmatter import parse
+    """Record a change of descriptive fields; returns the incident after it."""
+    from incidentctl.lifecycle import append
 
     incident_id = ws.resolve_id(ref)
     changes: dict[str, Any] = {}
@@ -58,15 +59,15 @@ def set_fields(
             "nothing to change: give --title, --public-title, --service, --category, --drill "
             "or --duplicate-of"
         )
-    with transaction.locked(ws.layout):
-        read_incident(ws.layout, incident_id)
-        path = ws.layout.incident_file(incident_id)
-        shown = ws.layout.relative(path)
-        text = update_frontmatter(read_bytes(path), changes)
-        validate_incident(parse(text.encode("utf-8")), shown)
-        what = ", ".join(sorted(changes))
-        change = transaction.Change(
-            message=f"incident({incident_id}): set {what}", replaced={path: text}
-        )
-        transaction.apply(ws.layout, change, commit=commit)
-        return load_incident(ws.layout, incident_id)
+    outcome = append(
+        ws,
+        incident_id,
+        verb=f"set {', '.join(sorted(changes))}",
+        build=lambda f: Changed(type="changed", **changes, **f),
+        at=None,
+        by=by,
+        message="",
+        backfill=True,  # a change is recorded when it is made, whatever the incident's times
+        commit=commit,
+    )
+    return outcome.incident

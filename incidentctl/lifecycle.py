@@ -1,7 +1,9 @@
-"""The incident lifecycle: declare, ack, update, severity, assign, mitigate, resolve, reopen.
+"""The incident lifecycle: declare, ack, update, severity, assign, mitigate, resolve, reopen,
+decline and correct.
 
-Each operation validates against the incident's derived state under the clone lock,
-writes one new event file (declare also writes ``incident.md``) and makes one commit.
+Each operation builds its event, asks :func:`incidentctl.incident.admit.admit` whether it may
+be recorded (the event type's guard at its time, the lifecycle order, its effect), writes one
+new event file under the clone lock (declare also writes ``incident.md``) and makes one commit.
 """
 
 from __future__ import annotations
@@ -11,14 +13,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
+from incidentctl.core.severity import more_severe
 from incidentctl.core.text import clean_name, clean_person, clean_text, refuse_secrets
-from incidentctl.errors import InvalidStateError, UsageError
+from incidentctl.errors import UsageError
 from incidentctl.ids import new_event_id, new_incident_id
+from incidentctl.incident.admit import admit
+from incidentctl.incident.fold import fold, fold_state, heads
+from incidentctl.incident.state import State
 from incidentctl.models.event import (
     DETECTION_SOURCES,
     Acknowledged,
     AlertLinked,
+    Corrected,
     Declared,
+    Declined,
     DetectedBy,
     Event,
     Mitigated,
@@ -40,7 +48,6 @@ from incidentctl.store.records import (
     render_event,
     render_incident,
 )
-from incidentctl.timeline import fold
 from incidentctl.workspace import Workspace
 from incidentctl.yamlio.emit import format_timestamp
 
@@ -56,9 +63,13 @@ class Outcome:
     paged: str | None = None
 
 
-def _page(ws: Workspace, view: IncidentView, person: str, at: datetime) -> Paged | None:
+def _page(
+    ws: Workspace, view: IncidentView, person: str, at: datetime, after: list[str]
+) -> Paged | None:
     """Run the page hook when the incident's level pages; None when there is no hook."""
     config = ws.config
+    if view.retrospective:
+        return None
     if view.severity not in config.severity_names():
         return None
     if not config.level(view.severity).response.page or not config.hooks.page:
@@ -78,6 +89,7 @@ def _page(ws: Workspace, view: IncidentView, person: str, at: datetime) -> Paged
         outcome=result.outcome,  # type: ignore[arg-type]
         exit_code=result.exit_code,
         severity=view.severity,
+        after=after,
         message=result.output.strip(),
     )
 
@@ -98,6 +110,8 @@ def declare(
     category: str | None = None,
     started_at: str | datetime | None = None,
     detected_at: str | datetime | None = None,
+    at: str | datetime | None = None,
+    retrospective: bool = False,
     commander: str | None = None,
     drill: bool = False,
     by: str | None = None,
@@ -106,13 +120,18 @@ def declare(
     detected_by: str | None = None,
     alert_group: str | None = None,
 ) -> Outcome:
-    """Open a new incident; returns it with its new id."""
+    """Open a new incident; returns it with its new id.
+
+    ``at`` is when it was declared (default now); ``retrospective`` marks an incident
+    recorded after the fact: no page is sent and the checklist says what was required.
+    """
     title = clean_text(title, "title", single_line=True, limit=200)
     level = ws.severity(severity)
     config = ws.config
     service_names = sorted({clean_name(s, "service", config.services) for s in services or []})
     category_name = clean_name(category, "category", config.categories) if category else None
     now = ws.now()
+    declared = ws.when(at) if at is not None else now
     detected = ws.when(detected_at) if detected_at is not None else None
     started = ws.when(started_at) if started_at is not None else None
     if started and detected and started > detected:
@@ -120,10 +139,18 @@ def declare(
             f"--started-at {format_timestamp(started)} is after --detected-at "
             f"{format_timestamp(detected)}"
         )
+    if detected and detected > declared:
+        raise UsageError(
+            f"--detected-at {format_timestamp(detected)} is after the declaration "
+            f"({format_timestamp(declared)}); an incident is declared once it is noticed"
+        )
+    if started and not detected and started > declared:
+        raise UsageError(
+            f"--started-at {format_timestamp(started)} is after the declaration "
+            f"({format_timestamp(declared)})"
+        )
     if detected_by is not None and detected_by not in DETECTION_SOURCES:
         raise UsageError(f"--detected-by must be one of {', '.join(DETECTION_SOURCES)}")
-    if started and not detected and started > now:
-        raise UsageError("--started-at is in the future")
     person = clean_person(by) if by else ws.default_person()
     roles = {"commander": clean_person(commander)} if commander else {}
     if roles and "commander" not in config.role_names():
@@ -149,7 +176,7 @@ def declare(
             id=new_event_id(),
             incident=incident_id,
             type="declared",
-            at=now,
+            at=declared,
             by=person,
             recorded_at=now,
             severity=level,
@@ -157,6 +184,7 @@ def declare(
             detected_at=detected,
             roles=roles,
             detected_by=cast(DetectedBy | None, detected_by),
+            retrospective=retrospective,
         )
         incident_path = ws.layout.incident_file(incident_id)
         event_path = ws.layout.event_file(incident_id, event.id)
@@ -164,18 +192,21 @@ def declare(
             incident_path: render_incident(record, body),
             event_path: render_event(event),
         }
+        last = event.id
         if alert_group is not None:
             linked = AlertLinked(
                 id=new_event_id(),
                 incident=incident_id,
                 type="alert",
-                at=now,
+                at=declared,
                 by=person,
                 recorded_at=now,
                 group=alert_group,
+                after=[last],
             )
             created[ws.layout.event_file(incident_id, linked.id)] = render_event(linked)
-        paged = _page(ws, fold(record, [event], body), person, now)
+            last = linked.id
+        paged = _page(ws, fold(record, [event], body), person, declared, [last])
         if paged is not None:
             created[ws.layout.event_file(incident_id, paged.id)] = render_event(paged)
         change = transaction.Change(
@@ -186,37 +217,42 @@ def declare(
     return Outcome(view, event.id, ws.layout.relative(incident_path), commit, _page_note(paged))
 
 
-Check = Callable[[IncidentView, datetime], None]
+Build = Callable[[dict[str, Any]], Event]
+PageIf = Callable[[State, State], bool]
 
 
-def _append(
+def append(
     ws: Workspace,
     ref: str,
     *,
     verb: str,
-    build: Callable[[dict[str, Any]], Event],
-    check: Check | None,
+    build: Build,
     at: str | datetime | None,
     by: str | None,
     message: str,
     backfill: bool,
     commit: bool,
-    page_if: Callable[[], bool] | None = None,
+    page_if: PageIf | None = None,
 ) -> Outcome:
+    """Record one event built by ``build`` from the common fields, if the incident admits it.
+
+    Used by every command that adds to a timeline (lifecycle, comms, runbooks, alerts).
+    """
     incident_id = ws.resolve_id(ref)
     when = ws.when(at)
     person = clean_person(by) if by else ws.default_person()
     refuse_secrets(message=message)
     with transaction.locked(ws.layout):
-        view = load_incident(ws.layout, incident_id)
-        if view.declared_at is not None and when < view.declared_at and not backfill:
+        record, body = read_incident(ws.layout, incident_id)
+        existing = read_events(ws.layout, incident_id)
+        current = fold_state(record, existing)
+        declared = current.declared_at
+        if declared is not None and when < declared and not backfill:
             raise UsageError(
                 f"{format_timestamp(when)} is before incident {incident_id} was declared "
-                f"({format_timestamp(view.declared_at)})",
+                f"({format_timestamp(declared)})",
                 hint="pass --backfill to record an earlier event on purpose",
             )
-        if check is not None:
-            check(view, when)
         now = ws.now()
         event = build(
             {
@@ -225,31 +261,24 @@ def _append(
                 "at": when,
                 "by": person,
                 "recorded_at": now,
-                "backfill": backfill and view.declared_at is not None and when < view.declared_at,
+                "backfill": declared is not None and when < declared,
+                "after": heads(existing),
                 "message": message,
             }
         )
+        after = admit(record, existing, event)
         path = ws.layout.event_file(incident_id, event.id)
         created = {path: render_event(event)}
         paged = None
-        if page_if is not None and page_if():
-            record, body = read_incident(ws.layout, incident_id)
-            events = [*read_events(ws.layout, incident_id), event]
-            paged = _page(ws, fold(record, events, body), person, now)
+        if page_if is not None and page_if(current, after):
+            view = fold(record, [*existing, event], body)
+            paged = _page(ws, view, person, now, [event.id])
             if paged is not None:
                 created[ws.layout.event_file(incident_id, paged.id)] = render_event(paged)
         change = transaction.Change(message=f"incident({incident_id}): {verb}", created=created)
         transaction.apply(ws.layout, change, commit=commit)
-        after = load_incident(ws.layout, incident_id)
-    return Outcome(after, event.id, ws.layout.relative(path), commit, _page_note(paged))
-
-
-def _not_before(when: datetime, label: str, moment: datetime | None, what: str) -> None:
-    if moment is not None and when < moment:
-        raise UsageError(
-            f"cannot {what} at {format_timestamp(when)}: that is before it was {label} "
-            f"({format_timestamp(moment)})"
-        )
+        result = load_incident(ws.layout, incident_id)
+    return Outcome(result, event.id, ws.layout.relative(path), commit, _page_note(paged))
 
 
 def acknowledge(
@@ -263,21 +292,11 @@ def acknowledge(
     commit: bool = True,
 ) -> Outcome:
     """A responder engaged; the first acknowledgement sets ``acknowledged_at``."""
-
-    def check(view: IncidentView, when: datetime) -> None:
-        if view.acknowledged_at is not None:
-            raise InvalidStateError(
-                f"incident {view.id} was already acknowledged at "
-                f"{format_timestamp(view.acknowledged_at)}"
-            )
-        _not_before(when, "detected", view.detected_at, "acknowledge")
-
-    return _append(
+    return append(
         ws,
         ref,
         verb="ack",
         build=lambda f: Acknowledged(type="acknowledged", **f),
-        check=check,
         at=at,
         by=by,
         message=message.strip(),
@@ -304,21 +323,13 @@ def update(
             f"unknown status {status!r}; use investigating, identified or monitoring "
             "(mitigate and resolve have their own commands)"
         )
-
-    def check(view: IncidentView, when: datetime) -> None:
-        if status is not None and view.status == "resolved":
-            raise InvalidStateError(
-                f"incident {view.id} is resolved; reopen it before changing its status"
-            )
-
     new_status = cast(UpdateStatus | None, status)
     suffix = f" ({status})" if status else ""
-    return _append(
+    return append(
         ws,
         ref,
         verb=f"update{suffix}",
         build=lambda f: Update(type="update", status=new_status, **f),
-        check=check,
         at=at,
         by=by,
         message=text,
@@ -338,31 +349,29 @@ def change_severity(
     backfill: bool = False,
     commit: bool = True,
 ) -> Outcome:
-    """Escalate or de-escalate; the reason is kept in the severity history."""
+    """Escalate or de-escalate; the reason is kept in the severity history.
+
+    The page hook runs when the incident's current severity becomes more severe than it
+    was (a backfilled change that a later one overrides pages nobody).
+    """
     level = ws.severity(severity)
     text = clean_text(reason, "--reason")
+    order = ws.config.severity_names()
 
-    escalating: list[bool] = []
+    def escalates(before: State, after: State) -> bool:
+        return not after.closed and more_severe(after.severity, before.severity, order)
 
-    def check(view: IncidentView, when: datetime) -> None:
-        if view.severity == level:
-            raise InvalidStateError(f"incident {view.id} is already {level}")
-        names = ws.config.severity_names()
-        before = names.index(view.severity) if view.severity in names else len(names)
-        escalating.append(names.index(level) < before and view.status != "resolved")
-
-    return _append(
+    return append(
         ws,
         ref,
         verb=f"severity -> {level}",
         build=lambda f: SeverityChanged(type="severity", severity=level, **f),
-        check=check,
         at=at,
         by=by,
         message=text,
         backfill=backfill,
         commit=commit,
-        page_if=lambda: bool(escalating and escalating[0]),
+        page_if=escalates,
     )
 
 
@@ -381,17 +390,11 @@ def assign(
     """Give a role to a person; a second assignment of the role is a handoff."""
     role_name = ws.role(role)
     who = clean_person(person)
-
-    def check(view: IncidentView, when: datetime) -> None:
-        if view.roles.get(role_name) == who:
-            raise InvalidStateError(f"{who} is already {role_name} of incident {view.id}")
-
-    return _append(
+    return append(
         ws,
         ref,
         verb=f"assign {role_name} {who}",
         build=lambda f: RoleAssigned(type="role", role=role_name, person=who, **f),
-        check=check,
         at=at,
         by=by,
         message=message.strip(),
@@ -411,23 +414,11 @@ def mitigate(
     commit: bool = True,
 ) -> Outcome:
     """Customer impact stopped."""
-
-    def check(view: IncidentView, when: datetime) -> None:
-        if view.status == "resolved":
-            raise InvalidStateError(f"incident {view.id} is already resolved")
-        if view.mitigated_at is not None:
-            raise InvalidStateError(
-                f"incident {view.id} was already mitigated at {format_timestamp(view.mitigated_at)}"
-            )
-        _not_before(when, "detected", view.detected_at, "mitigate")
-        _not_before(when, "acknowledged", view.acknowledged_at, "mitigate")
-
-    return _append(
+    return append(
         ws,
         ref,
         verb="mitigate",
         build=lambda f: Mitigated(type="mitigated", **f),
-        check=check,
         at=at,
         by=by,
         message=message.strip(),
@@ -449,24 +440,11 @@ def resolve(
 ) -> Outcome:
     """The incident is over."""
     cause = clean_name(root_cause_class, "root-cause class") if root_cause_class else None
-
-    def check(view: IncidentView, when: datetime) -> None:
-        if view.status == "resolved":
-            raise InvalidStateError(
-                f"incident {view.id} is already resolved (at "
-                f"{format_timestamp(view.resolved_at) if view.resolved_at else '?'})",
-                hint="to record new activity, reopen it: incidentctl reopen ID --reason ...",
-            )
-        _not_before(when, "detected", view.detected_at, "resolve")
-        _not_before(when, "acknowledged", view.acknowledged_at, "resolve")
-        _not_before(when, "mitigated", view.mitigated_at, "resolve")
-
-    return _append(
+    return append(
         ws,
         ref,
         verb="resolve",
         build=lambda f: Resolved(type="resolved", root_cause_class=cause, **f),
-        check=check,
         at=at,
         by=by,
         message=message.strip(),
@@ -482,25 +460,88 @@ def reopen(
     reason: str,
     at: str | datetime | None = None,
     by: str | None = None,
+    backfill: bool = False,
     commit: bool = True,
 ) -> Outcome:
-    """A resolved incident is active again."""
+    """A resolved (or declined) incident is active again."""
     text = clean_text(reason, "--reason")
-
-    def check(view: IncidentView, when: datetime) -> None:
-        if view.status != "resolved":
-            raise InvalidStateError(f"incident {view.id} is not resolved (status {view.status})")
-        _not_before(when, "resolved", view.resolved_at, "reopen")
-
-    return _append(
+    return append(
         ws,
         ref,
         verb="reopen",
         build=lambda f: Reopened(type="reopened", **f),
-        check=check,
         at=at,
         by=by,
         message=text,
-        backfill=False,
+        backfill=backfill,
+        commit=commit,
+    )
+
+
+def decline(
+    ws: Workspace,
+    ref: str,
+    *,
+    reason: str,
+    at: str | datetime | None = None,
+    by: str | None = None,
+    backfill: bool = False,
+    commit: bool = True,
+) -> Outcome:
+    """Not an incident after all: left out of every figure, asked for no roles or review."""
+    text = clean_text(reason, "--reason")
+    return append(
+        ws,
+        ref,
+        verb="decline",
+        build=lambda f: Declined(type="declined", **f),
+        at=at,
+        by=by,
+        message=text,
+        backfill=backfill,
+        commit=commit,
+    )
+
+
+def correct(
+    ws: Workspace,
+    ref: str,
+    *,
+    reason: str,
+    started_at: str | datetime | None = None,
+    detected_at: str | datetime | None = None,
+    declared_at: str | datetime | None = None,
+    root_cause_class: str | None = None,
+    by: str | None = None,
+    commit: bool = True,
+) -> Outcome:
+    """Record what the review found: corrected lifecycle times or root-cause class.
+
+    The correction is an event recorded now; the latest correction of a fact wins.
+    """
+    text = clean_text(reason, "--reason")
+    values: dict[str, Any] = {
+        "started_at": ws.when(started_at) if started_at is not None else None,
+        "detected_at": ws.when(detected_at) if detected_at is not None else None,
+        "declared_at": ws.when(declared_at) if declared_at is not None else None,
+        "root_cause_class": (
+            clean_name(root_cause_class, "root-cause class") if root_cause_class else None
+        ),
+    }
+    given = [name for name, value in values.items() if value is not None]
+    if not given:
+        raise UsageError(
+            "nothing to correct: give --started-at, --detected-at, --declared-at or "
+            "--root-cause-class"
+        )
+    return append(
+        ws,
+        ref,
+        verb=f"correct {', '.join(given)}",
+        build=lambda f: Corrected(type="corrected", **values, **f),
+        at=None,
+        by=by,
+        message=text,
+        backfill=True,  # recorded when it is made, whatever the incident's times
         commit=commit,
     )

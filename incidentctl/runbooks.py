@@ -276,10 +276,10 @@ def execute(argv: list[str], timeout: int, cwd: Path) -> tuple[str, int | None, 
 def record_incident_step(
     ws: Workspace, incident_id: str, name: str, result: StepResult, by: str
 ) -> None:
-    from incidentctl.lifecycle import _append
+    from incidentctl.lifecycle import append
     from incidentctl.models.event import RunbookStep
 
-    _append(
+    append(
         ws,
         incident_id,
         verb=f"runbook {name} step {result.number} {result.outcome}",
@@ -292,7 +292,6 @@ def record_incident_step(
             exit_code=result.exit_code,
             **f,
         ),
-        check=None,
         at=None,
         by=by,
         message=result.output.strip(),

@@ -160,14 +160,42 @@ def test_declares_at_the_same_second_do_not_collide(clones: tuple[Cli, Cli, Path
     assert not [f for f in findings if f["rule"] == "integrity/possible-duplicate"]
 
 
+def test_set_in_two_clones_merges_cleanly_and_the_later_change_wins(
+    clones: tuple[Cli, Cli, Path],
+) -> None:
+    a, b, _ = clones
+    incident = _incident(a)
+    git(a.cwd, "push", "--quiet")
+    git(b.cwd, "pull", "--quiet", "--no-edit")
+    b.ok("set", incident, "--title", "Title from B", now="2026-11-30T10:20:00Z")
+    a.ok("set", incident, "--title", "Title from A", now="2026-11-30T10:10:00Z")
+    a.ok("set", incident, "--category", "deploy", now="2026-11-30T10:11:00Z")
+    git(a.cwd, "push", "--quiet")
+    assert b.ok("sync", "--pull").code == 0
+    git(b.cwd, "push", "--quiet")
+    git(a.cwd, "pull", "--quiet", "--no-edit")
+    for clone in (a, b):
+        state = clone.ok("show", incident, "--json").json()
+        assert state["title"] == "Title from B" and state["category"] == "deploy"
+        titles = [e["details"].get("title") for e in state["timeline"] if e["type"] == "changed"]
+        assert titles == ["Title from A", None, "Title from B"]
+        assert is_clean(clone.cwd)
+
+
 def test_conflicting_human_edits_are_reported_not_resolved(clones: tuple[Cli, Cli, Path]) -> None:
     a, b, _ = clones
     incident = _incident(a)
     other = a.ok("declare", "Unrelated", "-s", "sev4", now="2026-11-30T09:30:00Z").out.strip()
     git(a.cwd, "push", "--quiet")
     git(b.cwd, "pull", "--quiet", "--no-edit")
-    a.ok("set", incident, "--title", "Title from A")
-    b.ok("set", incident, "--title", "Title from B")
+    for clone, name in ((a, "A"), (b, "B")):
+        path = clone.cwd / "incidents" / incident / "incident.md"
+        path.write_text(path.read_text().replace("title:", f"title: Title from {name}\nx_title:"))
+        path.write_text(
+            "\n".join(ln for ln in path.read_text().splitlines() if not ln.startswith("x_title"))
+            + "\n"
+        )
+        git(clone.cwd, "commit", "-qam", f"human edit in {name}")
     git(a.cwd, "push", "--quiet")
     pulled = b("sync", "--pull")
     assert pulled.code == 6 and "git pull failed" in pulled.err

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from incidentctl.alerts.groups import Group
 from incidentctl.errors import InvalidStateError
-from incidentctl.lifecycle import Outcome, _append, declare
+from incidentctl.lifecycle import Outcome, append, declare
 from incidentctl.models.event import AlertLinked
 from incidentctl.workspace import Workspace
 
@@ -28,22 +28,38 @@ def declare_from_group(
     by: str | None = None,
     commander: str | None = None,
     started_at: str | datetime | None = None,
+    services: list[str] | None = None,
+    category: str | None = None,
+    drill: bool = False,
+    summary: str = "",
+    detected_by: str | None = None,
+    at: str | datetime | None = None,
+    retrospective: bool = False,
     commit: bool = True,
 ) -> Outcome:
-    """Promote an alert group: detected_at is the group's first firing."""
+    """Promote an alert group: detected_at is the group's first firing.
+
+    The group's service is used unless ``services`` are given; every other declaration
+    option applies as it does to a plain ``declare``.
+    """
     ensure_unlinked(group)
     service = group.service if group.service and group.service != "unknown" else None
     return declare(
         ws,
         title or f"{group.alertname} firing on {group.service}",
         severity=severity,
-        services=[_service_name(service)] if service else [],
+        services=services or ([_service_name(service)] if service else []),
+        category=category,
+        drill=drill,
+        summary=summary,
         detected_at=group.first_fired,
         started_at=started_at,
+        at=at,
+        retrospective=retrospective,
         commander=commander,
         by=by,
         commit=commit,
-        detected_by="alert",
+        detected_by=detected_by or "alert",
         alert_group=group.id,
     )
 
@@ -57,12 +73,11 @@ def link_alert_group(
 ) -> Outcome:
     """Attach an alert group to an existing incident."""
     ensure_unlinked(group)
-    return _append(
+    return append(
         ws,
         ref,
         verb=f"link alert group {group.id}",
         build=lambda f: AlertLinked(type="alert", group=group.id, **f),
-        check=None,
         at=None,
         by=by,
         message="",

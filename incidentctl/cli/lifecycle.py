@@ -119,6 +119,19 @@ def declare(
         str | None,
         typer.Option("--detected-by", help="How it was noticed: alert, customer, engineer, other."),
     ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at", metavar="TIME", help="When it was declared (default: now), e.g. 'yesterday'."
+        ),
+    ] = None,
+    retrospective: Annotated[
+        bool,
+        typer.Option(
+            "--retrospective",
+            help="Recorded after the fact: no page is sent; the checklist says what was required.",
+        ),
+    ] = False,
     from_alert_group: Annotated[
         str | None,
         typer.Option(
@@ -158,6 +171,13 @@ def declare(
             by=by,
             commander=commander,
             started_at=started_at,
+            services=service or None,
+            category=category,
+            drill=drill,
+            summary=summary,
+            detected_by=detected_by,
+            at=at,
+            retrospective=retrospective,
             commit=not no_commit,
         )
     else:
@@ -171,6 +191,8 @@ def declare(
             category=category,
             started_at=started_at,
             detected_at=detected_at,
+            at=at,
+            retrospective=retrospective,
             commander=commander,
             drill=drill,
             by=by,
@@ -193,6 +215,7 @@ def declare(
     else:
         data_line(view.id)
     drill_note = " (drill)" if view.drill else ""
+    drill_note += " (retrospective)" if view.retrospective else ""
     note(f"declared {view.severity} incident {view.id}{drill_note}: {view.title}")
     _checklist(ctx, outcome)
     _push(ctx, push)
@@ -413,17 +436,99 @@ def reopen(
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why it is active again.")],
     at: AtOpt = None,
     by: ByOpt = None,
+    backfill: BackfillOpt = False,
     no_commit: NoCommitOpt = False,
     as_json: JsonOpt = False,
     push: PushOpt = False,
 ) -> None:
-    """Reopen a resolved incident."""
+    """Reopen a resolved or declined incident."""
     from incidentctl import lifecycle
 
     outcome = lifecycle.reopen(
-        workspace(ctx), incident, reason=reason, at=at, by=by, commit=not no_commit
+        workspace(ctx),
+        incident,
+        reason=reason,
+        at=at,
+        by=by,
+        backfill=backfill,
+        commit=not no_commit,
     )
     _report(outcome, "reopened", as_json)
+    _push(ctx, push)
+
+
+def decline(
+    ctx: typer.Context,
+    incident: IdArg,
+    reason: Annotated[
+        str, typer.Option("--reason", "-r", help="Why it was not an incident after all.")
+    ],
+    at: AtOpt = None,
+    by: ByOpt = None,
+    backfill: BackfillOpt = False,
+    no_commit: NoCommitOpt = False,
+    as_json: JsonOpt = False,
+    push: PushOpt = False,
+) -> None:
+    """Not an incident after all: left out of every figure (reopen brings it back)."""
+    from incidentctl import lifecycle
+
+    outcome = lifecycle.decline(
+        workspace(ctx),
+        incident,
+        reason=reason,
+        at=at,
+        by=by,
+        backfill=backfill,
+        commit=not no_commit,
+    )
+    _report(outcome, "declined", as_json)
+    _push(ctx, push)
+
+
+def correct(
+    ctx: typer.Context,
+    incident: IdArg,
+    reason: Annotated[
+        str, typer.Option("--reason", "-r", help="How the truth was found (kept with it).")
+    ],
+    started_at: Annotated[
+        str | None, typer.Option("--started-at", metavar="TIME", help="When impact really began.")
+    ] = None,
+    detected_at: Annotated[
+        str | None,
+        typer.Option("--detected-at", metavar="TIME", help="When it was really noticed."),
+    ] = None,
+    declared_at: Annotated[
+        str | None,
+        typer.Option("--declared-at", metavar="TIME", help="When it was really declared."),
+    ] = None,
+    root_cause_class: Annotated[
+        str | None,
+        typer.Option(
+            "--root-cause-class", metavar="CLASS", help="The root-cause class the review found."
+        ),
+    ] = None,
+    by: ByOpt = None,
+    no_commit: NoCommitOpt = False,
+    as_json: JsonOpt = False,
+    push: PushOpt = False,
+) -> None:
+    """Correct lifecycle times or the root-cause class; the latest correction wins."""
+    from incidentctl import lifecycle
+
+    outcome = lifecycle.correct(
+        workspace(ctx),
+        incident,
+        reason=reason,
+        started_at=started_at,
+        detected_at=detected_at,
+        declared_at=declared_at,
+        root_cause_class=root_cause_class,
+        by=by,
+        commit=not no_commit,
+    )
+    _report(outcome, "corrected", as_json)
     _push(ctx, push)
 
 
@@ -445,9 +550,10 @@ def set_(
         str | None,
         typer.Option("--public-title", help="Title shown to customers (status page, comms)."),
     ] = None,
+    by: ByOpt = None,
     no_commit: NoCommitOpt = False,
 ) -> None:
-    """Change descriptive fields of incident.md (comments and key order are kept)."""
+    """Change descriptive fields; recorded as an event, so clones never conflict."""
 
     from incidentctl import describe
 
@@ -460,6 +566,7 @@ def set_(
         drill=drill,
         duplicate_of=duplicate_of,
         public_title=public_title,
+        by=by,
         commit=not no_commit,
     )
     note(f"{view.id}: updated")
@@ -467,7 +574,18 @@ def set_(
 
 def register(app: typer.Typer) -> None:
     """Add the lifecycle commands to ``app``."""
-    for command in (declare, ack, update, severity, assign, mitigate, resolve, reopen):
+    for command in (
+        declare,
+        ack,
+        update,
+        severity,
+        assign,
+        mitigate,
+        resolve,
+        reopen,
+        decline,
+        correct,
+    ):
         app.command(rich_help_panel="Respond")(command)
     app.command("set", rich_help_panel="Respond")(set_)
     app.command("edit", rich_help_panel="Respond")(edit)

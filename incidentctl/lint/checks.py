@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from itertools import pairwise
 
+from incidentctl.incident.fold import fold, ordered
 from incidentctl.lint.collect import Collector
 from incidentctl.lint.tree import IncidentFolder, RecordFile
 from incidentctl.models.config import Config
@@ -12,7 +13,6 @@ from incidentctl.models.event import Event
 from incidentctl.models.incident import IncidentRecord
 from incidentctl.models.views import IncidentView
 from incidentctl.store.records import check_event, check_incident
-from incidentctl.timeline import fold, ordered
 from incidentctl.yamlio.emit import format_timestamp
 
 FUTURE_TOLERANCE = timedelta(minutes=1)

@@ -11,8 +11,18 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from incidentctl.models.base import Record
-from incidentctl.models.fields import Body, Count, Flag, Name, OptName, OptTimestamp, Timestamp
-from incidentctl.models.incident import IncidentId, PersonName
+from incidentctl.models.fields import (
+    Body,
+    Count,
+    Flag,
+    Name,
+    NameList,
+    OptName,
+    OptText,
+    OptTimestamp,
+    Timestamp,
+)
+from incidentctl.models.incident import INCIDENT_ID_PATTERN, IncidentId, PersonName
 
 EVENT_ID_PATTERN = r"^[0-9a-hjkmnp-tv-z]{26}$"
 EventId = Annotated[str, Field(pattern=EVENT_ID_PATTERN)]
@@ -33,6 +43,7 @@ class EventBase(Record):
     by: PersonName
     recorded_at: Timestamp
     backfill: Flag = False
+    after: list[EventId] = []
     message: Body = ""
 
 
@@ -45,6 +56,7 @@ class Declared(EventBase):
     detected_at: OptTimestamp = None
     roles: dict[Name, PersonName] = {}
     detected_by: DetectedBy | None = None
+    retrospective: Flag = False
 
 
 class Acknowledged(EventBase):
@@ -86,6 +98,34 @@ class Resolved(EventBase):
 
     type: Literal["resolved"]
     root_cause_class: OptName = None
+
+
+class Declined(EventBase):
+    """Not an incident after all; the message is the reason."""
+
+    type: Literal["declined"]
+
+
+class Corrected(EventBase):
+    """Lifecycle facts the review found to be different; the message is the reason."""
+
+    type: Literal["corrected"]
+    started_at: OptTimestamp = None
+    detected_at: OptTimestamp = None
+    declared_at: OptTimestamp = None
+    root_cause_class: OptName = None
+
+
+class Changed(EventBase):
+    """Descriptive fields changed (``incidentctl set``); the latest change of a field wins."""
+
+    type: Literal["changed"]
+    title: Annotated[OptText, Field(max_length=200, pattern=r"^[^\n\r]+$")] = None
+    services: NameList | None = None
+    category: OptName = None
+    drill: Flag | None = None
+    duplicate_of: Annotated[str, Field(pattern=INCIDENT_ID_PATTERN)] | None = None
+    public_title: Annotated[OptText, Field(max_length=200, pattern=r"^[^\n\r]+$")] = None
 
 
 class AlertLinked(EventBase):
@@ -141,6 +181,9 @@ Event = Annotated[
     | Mitigated
     | Resolved
     | Reopened
+    | Declined
+    | Corrected
+    | Changed
     | CommsPosted
     | Paged
     | AlertLinked
@@ -160,4 +203,7 @@ EVENT_TYPES = (
     "mitigated",
     "resolved",
     "reopened",
+    "declined",
+    "corrected",
+    "changed",
 )

@@ -61,6 +61,8 @@ class IncidentSummary(View):
     acknowledged_at: OptTimestamp
     mitigated_at: OptTimestamp
     resolved_at: OptTimestamp
+    declined_at: OptTimestamp = None
+    retrospective: bool = False
     roles: dict[str, str]
     reopen_count: int = 0
     detected_by: str | None = None

@@ -10,13 +10,13 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from incidentctl.errors import NotFoundError, RecordError
 from incidentctl.ids import EVENT_ID
+from incidentctl.incident.fold import fold
 from incidentctl.models.event import Event
 from incidentctl.models.incident import IncidentRecord
 from incidentctl.models.views import IncidentView
 from incidentctl.store.atomic import read_bytes
 from incidentctl.store.layout import Layout
 from incidentctl.store.validation import Problem, problems
-from incidentctl.timeline import fold
 from incidentctl.yamlio.emit import render_record
 from incidentctl.yamlio.frontmatter import Document, parse
 from incidentctl.yamlio.strict import YamlProblem
@@ -195,7 +195,9 @@ def render_event(event: Event) -> str:
         "by": meta.pop("by"),
     }
     for key, value in meta.items():
-        if value is None or value == {} or (key == "backfill" and value is False):
+        if value is None or (key in ("roles", "after") and not value):
+            continue
+        if key in ("backfill", "retrospective") and value is False:
             continue
         ordered[key] = value
     return render_record(ordered, event.message)
