@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from incidentctl import routing
+from incidentctl.core.severity import rank
 from incidentctl.models.config import Config
 from incidentctl.models.views import IncidentView
 
@@ -58,7 +59,7 @@ def rows(views: list[IncidentView], config: Config, now: datetime) -> list[Board
     names = config.severity_names()
     out = []
     for view in views:
-        if view.status == "resolved" or view.duplicate_of:
+        if view.status in ("resolved", "declined") or view.duplicate_of:
             continue
         check = routing.checklist(view, config, now)
         roles = check.roles if check else []
@@ -84,7 +85,7 @@ def rows(views: list[IncidentView], config: Config, now: datetime) -> list[Board
         )
     out.sort(
         key=lambda r: (
-            names.index(r.severity) if r.severity in names else len(names),
+            rank(r.severity, names),
             -(r.age_s or 0),
         )
     )

@@ -310,7 +310,12 @@ def required(ws: Workspace, views: list[IncidentView], now: datetime) -> list[Re
     names = ws.config.severity_names()
     out = []
     for view in views:
-        if view.severity not in names or view.drill or view.duplicate_of:
+        if (
+            view.severity not in names
+            or view.drill
+            or view.duplicate_of
+            or view.status == "declined"
+        ):
             continue
         response = ws.config.level(view.severity).response
         current = load(ws, view.id)

@@ -49,6 +49,7 @@ class Checklist:
     postmortem_required: bool
     review_window_days: int | None
     postmortem_due: datetime | None
+    retrospective: bool = False
 
 
 def level_since(view: IncidentView) -> datetime | None:
@@ -62,11 +63,12 @@ def checklist(view: IncidentView, config: Config, now: datetime) -> Checklist | 
         return None
     response = config.level(view.severity).response
     since = level_since(view) or now
+    retro = view.retrospective
     roles = []
     for role in response.required_roles:
         due = since + timedelta(minutes=response.roles_within_minutes)
         holder = view.roles.get(role)
-        roles.append(RoleDue(role, holder, due, holder is None and now > due))
+        roles.append(RoleDue(role, holder, due, holder is None and (retro or now > due)))
     cadence = {
         "internal": response.internal_update_minutes,
         "customer": response.customer_update_minutes,
@@ -84,7 +86,7 @@ def checklist(view: IncidentView, config: Config, now: datetime) -> Checklist | 
         last = last_posted.get(surface)
         next_due = None
         overdue = 0
-        if every is not None and view.status != "resolved":
+        if every is not None and view.status not in ("resolved", "declined") and not retro:
             start = max(d for d in (last, since) if d is not None)
             next_due = start + timedelta(minutes=every)
             if now > next_due:
@@ -101,11 +103,14 @@ def checklist(view: IncidentView, config: Config, now: datetime) -> Checklist | 
         response.postmortem_required,
         response.review_window_days,
         pm_due,
+        retro,
     )
 
 
 def render(check: Checklist, zone: tzinfo, *, paged: str | None = None) -> list[str]:
     """The checklist as lines for people."""
+    if check.retrospective:
+        return _render_required(check)
     lines = [f"{check.severity} response:"]
     if check.page:
         lines.append(f"  page on-call: {paged or 'yes — no page hook configured, page by hand'}")
@@ -134,6 +139,29 @@ def render(check: Checklist, zone: tzinfo, *, paged: str | None = None) -> list[
             else ""
         )
         lines.append(f"  post-mortem: required{window}")
+    else:
+        lines.append("  post-mortem: optional")
+    return lines
+
+
+def _render_required(check: Checklist) -> list[str]:
+    """What the policy required of an incident recorded after the fact (nothing to do now)."""
+    lines = [f"{check.severity} response the policy required (recorded after the fact):"]
+    lines.append(
+        "  page on-call: required (no page sent now: retrospective)"
+        if check.page
+        else "  page on-call: not required"
+    )
+    for role in check.roles:
+        state = f"held by {role.holder}" if role.holder else "not recorded"
+        lines.append(f"  role {role.role}: required; {state}")
+    for update in check.updates:
+        every = f"every {update.every_minutes} min" if update.every_minutes else "as needed"
+        lines.append(f"  {update.surface} updates: {every}")
+    if check.postmortem_required:
+        window = f" within {check.review_window_days} days" if check.review_window_days else ""
+        due = f" (due {check.postmortem_due.date().isoformat()})" if check.postmortem_due else ""
+        lines.append(f"  post-mortem: required{window} of resolution{due}")
     else:
         lines.append("  post-mortem: optional")
     return lines

@@ -70,7 +70,7 @@ def rank(
     words = _words(f"{target.title} {target.summary}")
     matches = []
     for other in others:
-        if other.id == target.id or other.drill or other.duplicate_of:
+        if other.id == target.id or other.drill or other.duplicate_of or other.status == "declined":
             continue
         if target.detected_at and other.detected_at and other.detected_at >= target.detected_at:
             continue

@@ -1,9 +1,9 @@
 """A static public status page: HTML, JSON Feed and Atom, from customer-facing data only.
 
 Only incidents that were communicated to customers (at least one ``customer`` comms post)
-appear, drills and duplicates never do. What is published: the public title (or a
-generic one naming the services), affected services, status, times, and the customer
-posts' text. Never: internal titles, notes, names of responders, severities.
+appear; drills, duplicates and declined incidents never do. What is published: the
+public title (or a generic one naming the services), affected services, status, times,
+and the customer posts' text. Never: internal titles, notes, names of responders, severities.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class PublicIncident:
 
 def public(view: IncidentView, severity_names: list[str]) -> PublicIncident | None:
     """The customer-facing projection of an incident, or None if it was never communicated."""
-    if view.drill or view.duplicate_of:
+    if view.drill or view.duplicate_of or view.status == "declined":
         return None
     posts = [
         PublicUpdate(e.at, e.message)
@@ -57,8 +57,10 @@ def public(view: IncidentView, severity_names: list[str]) -> PublicIncident | No
     ]
     if not posts:
         return None
-    rank = severity_names.index(view.severity) if view.severity in severity_names else 99
-    impact = STATES[rank] if rank < len(STATES) else "minor issue"
+    from incidentctl.core.severity import rank
+
+    level = rank(view.severity, severity_names)
+    impact = STATES[level] if level < len(STATES) else "minor issue"
     services = view.services or ["service"]
     title = public_title(view)
     return PublicIncident(

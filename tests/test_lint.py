@@ -196,11 +196,14 @@ def plant_more(repo: Path, cli: Cli) -> list[tuple[str, str, int | None]]:
         ev.read_text().replace('at: "2026-10-04T10:05:00Z"', 'at: "2027-10-04T10:05:00Z"', 1)
     )
     expected.append(("chronology/future", _rel(repo, ev), line_of(ev, "at:")))
-    # concurrent transition: B escalates minutes after A resolved
+    # concurrent transition: B escalates in a clone that had not seen A's resolution
     h = new("Race", "sev3", "2026-10-05T10:00:00Z", "--service", "race", "--commander", "x")
     cli.ok("resolve", h, "--by", "alice", now="2026-10-05T10:30:00Z")
     cli.ok("severity", h, "sev2", "--reason", "worse", "--by", "bob", now="2026-10-05T10:32:00Z")
     sev = _event(repo, h, "severity")
+    declared_id = _event(repo, h, "declared").stem
+    resolved_id = _event(repo, h, "resolved").stem
+    sev.write_text(sev.read_text().replace(resolved_id, declared_id))
     expected.append(("chronology/concurrent-transition", _rel(repo, sev), line_of(sev, "at:")))
     expected.append(("policy/required-roles", f"incidents/{h}/incident.md", None))
     expected.append(("policy/postmortem-required", f"incidents/{h}/incident.md", None))

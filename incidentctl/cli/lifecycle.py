@@ -310,17 +310,14 @@ def severity(
         backfill=backfill,
         commit=not no_commit,
     )
-    history = outcome.incident.severity_history
-    change = f"{history[-1].from_} -> {history[-1].to}" if history else level
-    _report(outcome, f"severity {change}", as_json)
+    from incidentctl.core.severity import more_severe
+
+    view = outcome.incident
+    event_at = next(e.at for e in view.timeline if e.id == outcome.event_id)
+    step = next(c for c in reversed(view.severity_history) if c.at == event_at)
+    _report(outcome, f"severity {step.from_} -> {step.to}", as_json)
     names = workspace(ctx).config.severity_names()
-    last = history[-1] if history else None
-    downgrade = bool(
-        last
-        and last.from_ in names
-        and last.to in names
-        and names.index(last.to) > names.index(last.from_)
-    )
+    downgrade = step.from_ is not None and more_severe(step.from_, step.to, names)
     _checklist(ctx, outcome, downgrade=downgrade)
     _push(ctx, push)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from itertools import pairwise
 
-from incidentctl.incident.fold import fold, ordered
+from incidentctl.incident.definitions import CORRECTABLE, DEFINITIONS
+from incidentctl.incident.fold import History, declaration, fold, ordered
+from incidentctl.incident.state import CHAIN
 from incidentctl.lint.collect import Collector
 from incidentctl.lint.tree import IncidentFolder, RecordFile
 from incidentctl.models.config import Config
@@ -16,8 +18,7 @@ from incidentctl.store.records import check_event, check_incident
 from incidentctl.yamlio.emit import format_timestamp
 
 FUTURE_TOLERANCE = timedelta(minutes=1)
-CONCURRENT_WINDOW = timedelta(minutes=10)
-TRANSITIONS = ("severity", "mitigated", "resolved", "reopened")
+CLOSING = ("resolved", "declined")
 
 
 def parse_problem(out: Collector, record: RecordFile) -> bool:
@@ -84,43 +85,41 @@ def chronology(
     out: Collector, view: IncidentView, events: list[tuple[Event, RecordFile]], now: datetime
 ) -> None:
     """Lifecycle order, future times, unmarked backfills, concurrent transitions."""
-    by_id = {event.id: file for event, file in events}
-    # Where each lifecycle time comes from; a line is looked up only for a finding.
+    # Where each lifecycle time comes from, as the event definitions say; a line is looked
+    # up only for a finding.
     source: dict[str, tuple[RecordFile, tuple[str, ...]]] = {}
-    declared = next((e for e, _ in events if e.type == "declared"), None)
-    last_reopen = None
+    by_id = {event.id: file for event, file in events}
+    origin = declaration([e for e, _ in events])
+    if origin is not None:
+        file = by_id[origin.id]
+        source["started_at"] = (file, ("started_at", "at"))
+        source["detected_at"] = (file, ("detected_at", "at"))
     for event in ordered(e for e, _ in events):
+        if event is origin:
+            continue
         file = by_id[event.id]
-        if event.type == "declared":
-            source["started_at"] = (file, ("started_at", "at"))
-            source["detected_at"] = (file, ("detected_at", "at"))
-        elif event.type == "acknowledged" and "acknowledged_at" not in source:
-            source["acknowledged_at"] = (file, ("at",))
-        elif event.type == "mitigated":
-            source.setdefault("mitigated_at", (file, ("at",)))
-        elif event.type == "resolved":
-            source["resolved_at"] = (file, ("at",))
-        elif event.type == "reopened":
-            last_reopen = event
-            source.pop("mitigated_at", None)
-    chain = ("started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at")
-    known = [(name, getattr(view, name)) for name in chain if getattr(view, name) is not None]
+        for name in DEFINITIONS[event.type].sets:
+            key = name if name in CORRECTABLE else "at"
+            if getattr(event, key, None) == getattr(view, name):
+                source[name] = (file, (key,))
+    known = [(name, getattr(view, name)) for name in CHAIN if getattr(view, name) is not None]
     for (a, ta), (b, tb) in pairwise(known):
         if tb < ta:
             path, line = f"incidents/{view.id}/incident.md", None
             if b in source:
-                origin, keys = source[b]
-                path = origin.rel
-                line = next((n for k in keys if (n := _line(origin, k)) is not None), None)
+                origin_file, keys = source[b]
+                path = origin_file.rel
+                line = next((n for k in keys if (n := _line(origin_file, k)) is not None), None)
             out.add(
                 "chronology/order",
                 path,
                 line,
                 f"{b} {format_timestamp(tb)} is before {a} {format_timestamp(ta)}",
-                hint="record a correcting event, or fix the typo in the file",
+                hint="record a correction (incidentctl correct), or fix the typo in the file",
             )
+    declared_at = origin.at if origin is not None else None
     for event, file in events:
-        for key in ("at", "recorded_at", "started_at", "detected_at"):
+        for key in ("at", "recorded_at", "started_at", "detected_at", "declared_at"):
             value = getattr(event, key, None)
             if isinstance(value, datetime) and value > now + FUTURE_TOLERANCE:
                 out.add(
@@ -129,58 +128,58 @@ def chronology(
                     _line(file, key),
                     f"{key} {format_timestamp(value)} is in the future",
                 )
-        if declared is not None and event.at < declared.at and not event.backfill:
+        if declared_at is not None and event.at < declared_at and not event.backfill:
             out.add(
                 "chronology/before-declared",
                 file.rel,
                 _line(file, "at"),
                 f"{event.type} at {format_timestamp(event.at)} is before the declaration "
-                f"({format_timestamp(declared.at)}) but is not marked backfill: true",
+                f"({format_timestamp(declared_at)}) but is not marked backfill: true",
             )
-    _concurrent(out, view, events, last_reopen)
+    _concurrent(out, view, events)
 
 
-def _concurrent(
-    out: Collector,
-    view: IncidentView,
-    events: list[tuple[Event, RecordFile]],
-    last_reopen: Event | None,
-) -> None:
-    transitions = [
-        (e, f)
-        for e, f in events
-        if e.type in TRANSITIONS or (e.type == "update" and getattr(e, "status", None))
-    ]
-    resolutions = [(e, f) for e, f in transitions if e.type == "resolved"]
-    for res, res_file in resolutions:
-        for other, other_file in transitions:
-            if other.id == res.id or other.type == "reopened" or other.by == res.by:
-                continue
-            if abs(other.at - res.at) <= CONCURRENT_WINDOW:
+def _concurrent(out: Collector, view: IncidentView, events: list[tuple[Event, RecordFile]]) -> None:
+    """Two events deciding the same thing differently, recorded in clones that had not seen
+    each other (each event lists what its clone had seen: ``after``)."""
+    history = History(e for e, _ in events)
+    deciding = []
+    for event, file in events:
+        aspect_of = DEFINITIONS[event.type].aspect
+        found = aspect_of(event) if aspect_of else None
+        if found is not None:
+            deciding.append((event, file, found))
+    deciding.sort(key=lambda item: (item[0].at, item[0].id))
+    for i, (first, _, one) in enumerate(deciding):
+        for second, second_file, other in deciding[i + 1 :]:
+            if _conflict(one, other) and history.concurrent(first.id, second.id):
+                aspect = one[0] if one[0] == other[0] else "status"
                 out.add(
                     "chronology/concurrent-transition",
-                    other_file.rel,
-                    _line(other_file, "at"),
-                    f"{other.type} by {other.by} at {format_timestamp(other.at)} was recorded "
-                    f"concurrently with the resolution by {res.by} ({res_file.rel}); "
-                    f"the incident is {view.status}",
-                    hint="confirm the outcome: reopen the incident or record a correction",
+                    second_file.rel,
+                    _line(second_file, "at"),
+                    f"{second.type} by {second.by} at {format_timestamp(second.at)} and "
+                    f"{first.type} by {first.by} at {format_timestamp(first.at)} were recorded "
+                    f"in clones that had not seen each other; the {aspect} is now "
+                    f"{_now(view, aspect)}",
+                    hint="confirm the outcome: record the right state with a new event",
                 )
-    if view.resolved_at is not None:
-        for event, file in transitions:
-            if (
-                event.at > view.resolved_at
-                and event.type not in ("resolved", "reopened")
-                and (last_reopen is None or event.at > last_reopen.at)
-            ):
-                out.add(
-                    "chronology/concurrent-transition",
-                    file.rel,
-                    _line(file, "at"),
-                    f"{event.type} at {format_timestamp(event.at)} comes after the "
-                    f"resolution at {format_timestamp(view.resolved_at)}",
-                    hint="reopen the incident if it is active again",
-                )
+
+
+def _conflict(one: tuple[str, str], other: tuple[str, str]) -> bool:
+    """The same thing decided differently, or the incident closed while its severity moved."""
+    if one[0] == other[0]:
+        return one[1] != other[1]
+    closing = {a for a, v in (one, other) if a == "status" and v in CLOSING}
+    return bool(closing) and {one[0], other[0]} == {"status", "severity"}
+
+
+def _now(view: IncidentView, aspect: str) -> str:
+    if aspect == "severity":
+        return view.severity
+    if aspect.startswith("role "):
+        return view.roles.get(aspect[5:], "unassigned")
+    return view.status
 
 
 def policy(
@@ -210,7 +209,7 @@ def policy(
                     _line(file, "role") or _line(file, "roles"),
                     f"role {role!r} is not in the config ({', '.join(roles)})",
                 )
-    if view.severity not in names:
+    if view.severity not in names or view.status == "declined":
         return
     response = config.level(view.severity).response
     missing = [r for r in response.required_roles if r not in view.roles]

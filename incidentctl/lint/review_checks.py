@@ -86,7 +86,13 @@ def postmortem_required(
     out: Collector, view: IncidentView, config: Config, now: datetime, has_postmortem: bool
 ) -> None:
     """A required review that does not exist once its window has passed."""
-    if has_postmortem or view.drill or view.duplicate_of or view.resolved_at is None:
+    if (
+        has_postmortem
+        or view.drill
+        or view.duplicate_of
+        or view.status == "declined"
+        or view.resolved_at is None
+    ):
         return
     if view.severity not in config.severity_names():
         return

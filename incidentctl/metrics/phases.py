@@ -35,7 +35,7 @@ PHASES: tuple[Phase, ...] = (
     Phase("impact", "started_at", "mitigated_at or resolved_at", "how long customers were hurt"),
 )
 PHASE_NAMES = tuple(p.name for p in PHASES)
-REASONS = ("drill", "duplicate", "open", "missing", "negative")
+REASONS = ("drill", "duplicate", "declined", "open", "missing", "negative")
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,8 @@ def measure(
         return Measurement(None, "drill", start, end)
     if incident.duplicate_of:
         return Measurement(None, "duplicate", start, end)
+    if incident.status == "declined":
+        return Measurement(None, "declined", start, end)
     if end is None:
         reason = "open" if incident.status != "resolved" else "missing"
         return Measurement(None, reason, start, end)

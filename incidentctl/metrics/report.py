@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from incidentctl.core.severity import changes, most_severe, rank
 from incidentctl.metrics.periods import buckets as period_buckets
 from incidentctl.metrics.periods import label
 from incidentctl.metrics.phases import PHASES, REASONS, Measurement, Phase, measure
@@ -65,14 +66,18 @@ def definitions() -> dict[str, str]:
         {
             "aggregates": "n, mean, median, p90 (linear interpolation between closest ranks, "
             "statistics.quantiles(method='inclusive')), min, max; in seconds",
-            "population": "incidents whose detected_at falls in [since, until), UTC; drills and "
-            "duplicates are excluded unless --include-drills",
+            "population": "incidents whose detected_at falls in [since, until), UTC; drills "
+            "(unless --include-drills), duplicates and declined incidents are excluded",
             "exclusions": "an incident without a value for a metric is counted by reason: drill, "
-            "duplicate, open (not resolved yet), missing (a timestamp was never "
-            "recorded), negative (timestamps out of order: a data error)",
+            "duplicate, declined (not an incident after all), open (not resolved yet), missing "
+            "(a timestamp was never recorded), negative (timestamps out of order: a data error)",
             "severity_basis": "final: severity at the end; initial: as declared; max: most severe "
             "ever held",
-            "escalations": "severity changes; an upgrade moves to a more severe level",
+            "escalations": "severity changes after the declaration, in time order; an upgrade "
+            "moves to a more severe level by the policy's order, a downgrade to a less severe one",
+            "time_at_severity": "for each resolved incident, the seconds in [detected_at, "
+            "resolved_at) at each level: the declared level until the first change, each change "
+            "from its time; incidents without that window are counted by reason",
             "repeat_class": "an incident whose root-cause class matches an earlier incident's "
             "within the lookback window; rate = repeats / incidents with a class",
         }
@@ -85,12 +90,8 @@ def severity_of(view: IncidentView, basis: str, order: Sequence[str]) -> str:
     if basis == "initial" and view.severity_history:
         return view.severity_history[0].to
     if basis == "max" and view.severity_history:
-        return min((c.to for c in view.severity_history), key=lambda s: _rank(s, order))
+        return most_severe([c.to for c in view.severity_history], order)
     return view.severity
-
-
-def _rank(severity: str, order: Sequence[str]) -> int:
-    return order.index(severity) if severity in order else len(order)
 
 
 _MEASURED: dict[tuple[int, str, bool], Measurement] = {}
@@ -115,42 +116,46 @@ def _durations(items: Sequence[Tagged], include_drills: bool) -> dict[str, Aggre
     return {name: aggregate(vals) for name, vals in values.items()}
 
 
-def _changes(view: IncidentView, order: Sequence[str]) -> tuple[int, int, list[str]]:
-    ups = downs = 0
-    pairs = []
-    for change in view.severity_history[1:]:
-        if change.from_ is None:
-            continue
-        pairs.append(f"{change.from_}->{change.to}")
-        if _rank(change.to, order) < _rank(change.from_, order):
-            ups += 1
-        else:
-            downs += 1
-    return ups, downs, pairs
-
-
 def _group(items: Sequence[Tagged], include_drills: bool, order: Sequence[str]) -> Group:
-    escalated = sum(1 for t in items if len(t.incident.severity_history) > 1)
+    escalated = sum(1 for t in items if changes(t.incident.severity_history, order).changed)
     return Group(count=len(items), durations=_durations(items, include_drills), escalated=escalated)
 
 
-def _time_at_severity(items: Sequence[Tagged]) -> dict[str, TimeAtSeverity]:
+def time_at_severity(view: IncidentView) -> tuple[dict[str, float], str | None]:
+    """Seconds spent at each severity in [detected_at, resolved_at), or why there is none.
+
+    The declared severity holds from the start of the window until the first change; each
+    change holds from its time (a change before the window counts from its start).
+    """
+    if view.resolved_at is None:
+        return {}, "open"
+    if view.detected_at is None or not view.severity_history:
+        return {}, "missing"
+    start, end = view.detected_at, view.resolved_at
+    if end < start:
+        return {}, "negative"
+    spent: dict[str, float] = defaultdict(float)
+    history = view.severity_history
+    for i, change in enumerate(history):
+        begin = start if i == 0 else max(change.at, start)
+        until = min(history[i + 1].at, end) if i + 1 < len(history) else end
+        if until > begin:
+            spent[change.to] += (until - begin).total_seconds()
+    if not spent:
+        spent[history[-1].to] = 0.0
+    return dict(spent), None
+
+
+def _time_at_severity(items: Sequence[Tagged]) -> tuple[dict[str, TimeAtSeverity], dict[str, int]]:
     totals: dict[str, list[float]] = defaultdict(list)
+    excluded: Counter[str] = Counter()
     for item in items:
-        view = item.incident
-        if view.resolved_at is None or not view.severity_history:
-            continue
-        spent: dict[str, float] = defaultdict(float)
-        history = view.severity_history
-        for i, change in enumerate(history):
-            start = change.at
-            end = history[i + 1].at if i + 1 < len(history) else view.resolved_at
-            end = min(end, view.resolved_at)
-            if end > start:
-                spent[change.to] += (end - start).total_seconds()
+        spent, reason = time_at_severity(item.incident)
+        if reason is not None:
+            excluded[reason] += 1
         for severity, seconds in spent.items():
             totals[severity].append(seconds)
-    return {
+    figures = {
         sev: TimeAtSeverity(
             incidents=len(vals),
             total_s=sum(vals),
@@ -158,6 +163,7 @@ def _time_at_severity(items: Sequence[Tagged]) -> dict[str, TimeAtSeverity]:
         )
         for sev, vals in sorted(totals.items())
     }
+    return figures, dict(sorted(excluded.items()))
 
 
 def _repeats(
@@ -272,6 +278,8 @@ def build(
             excluded["drill"] += 1
         elif item.incident.duplicate_of:
             excluded["duplicate"] += 1
+        elif item.incident.status == "declined":
+            excluded["declined"] += 1
         else:
             population.append(item)
     undated = sum(1 for t in everyone if t.incident.detected_at is None)
@@ -321,13 +329,16 @@ def build(
     for name in period_buckets(options.since, options.until, options.granularity):
         by_per.setdefault(name, [])
 
-    ups = downs = escalated = 0
+    ups = downs = escalated = upgraded = downgraded = 0
     transitions: Counter[str] = Counter()
     for item in population:
-        u, d, pairs = _changes(item.incident, order)
-        ups, downs = ups + u, downs + d
-        escalated += bool(pairs)
-        transitions.update(pairs)
+        found = changes(item.incident.severity_history, order)
+        ups, downs = ups + found.upgrades, downs + found.downgrades
+        escalated += found.changed
+        upgraded += found.upgrades > 0
+        downgraded += found.downgrades > 0
+        transitions.update(found.pairs)
+    at_severity, at_severity_excluded = _time_at_severity(population)
 
     report = Report(
         generated_at=now,
@@ -349,17 +360,20 @@ def build(
         data_errors=data_errors,
         by_severity=finish(
             grouped(lambda t: [severity_of(t.incident, options.severity_basis, order)]),
-            lambda s: (_rank(s, order), s),
+            lambda s: (rank(s, order), s),
         ),
         by_service=finish(grouped(lambda t: t.incident.services or [NO_VALUE])),
         by_category=finish(grouped(lambda t: [t.incident.category or NO_VALUE])),
         by_period=finish(by_per),
         escalations=Escalations(
             incidents_escalated=escalated,
+            incidents_upgraded=upgraded,
+            incidents_downgraded=downgraded,
             upgrades=ups,
             downgrades=downs,
             transitions=dict(sorted(transitions.items())),
-            time_at_severity=_time_at_severity(population),
+            time_at_severity=at_severity,
+            time_at_severity_excluded=at_severity_excluded,
         ),
         repeat_class=_repeats(population, everyone, options),
         rows=[

@@ -173,10 +173,6 @@ class Config(Record):
         """Level names, most severe first."""
         return [level.name for level in self.severities]
 
-    def severity_rank(self, name: str) -> int:
-        """0 for the most severe level; larger is less severe."""
-        return self.severity_names().index(name)
-
     def level(self, name: str) -> SeverityLevel:
         """The policy level called ``name``."""
         for level in self.severities:

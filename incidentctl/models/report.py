@@ -58,7 +58,7 @@ class DataError(View):
 
 
 class TimeAtSeverity(View):
-    """Time resolved incidents spent at one severity."""
+    """Time incidents spent at one severity between detection and resolution."""
 
     incidents: int
     total_s: float
@@ -69,10 +69,21 @@ class Escalations(View):
     """Severity changes in the period."""
 
     incidents_escalated: int = Field(description="incidents whose severity changed at all")
+    incidents_upgraded: int = Field(
+        default=0, description="incidents moved to a more severe level at least once"
+    )
+    incidents_downgraded: int = Field(
+        default=0, description="incidents moved to a less severe level at least once"
+    )
     upgrades: int
     downgrades: int
     transitions: dict[str, int]
     time_at_severity: dict[str, TimeAtSeverity]
+    time_at_severity_excluded: dict[str, int] = Field(
+        default_factory=dict,
+        description="incidents without a time-at-severity window, by reason (open, missing, "
+        "negative)",
+    )
 
 
 class Repeat(View):
