@@ -7,7 +7,16 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from incidentctl.models.base import Record
-from incidentctl.models.fields import Count, Flag, Name, NameList, OptText, Text, TextList
+from incidentctl.models.fields import (
+    Count,
+    Flag,
+    Name,
+    NameList,
+    OptDay,
+    OptText,
+    Text,
+    TextList,
+)
 from incidentctl.models.policy import Classification
 
 PositiveMinutes = Annotated[Count, Field(gt=0)]
@@ -87,6 +96,14 @@ class LintSettings(Record):
     overdue_actions: Literal["warning", "error"] = "warning"
 
 
+class PolicySettings(Record):
+    """Since when the response policy (roles to fill, reviews to write) applies."""
+
+    # Incidents declared before this day are history the policy never governed. Unset:
+    # the policy applies to every incident declared with incidentctl, not to imported ones.
+    applies_from: OptDay = None
+
+
 class Config(Record):
     """``.incidentctl.yaml``."""
 
@@ -100,6 +117,7 @@ class Config(Record):
     repeat_lookback_days: Annotated[Count, Field(gt=0)] = 365
     repeat_same_service: Flag = False
     lint: LintSettings = LintSettings()
+    policy: PolicySettings = PolicySettings()
     classification: Classification = Classification()
     hooks: Hooks = Hooks()
     alerts: AlertSettings = AlertSettings()
