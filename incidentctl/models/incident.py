@@ -24,6 +24,6 @@ class IncidentRecord(Record):
     drill: Flag = False
     created_at: Timestamp
     created_by: PersonName
-    duplicate_of: OptText = None
+    duplicate_of: Annotated[OptText, Field(pattern=INCIDENT_ID_PATTERN)] = None
     public_title: Annotated[OptText, Field(max_length=200)] = None
     source: OptText = None
