@@ -364,6 +364,16 @@ def _status(cwd: Path) -> tuple[int, str]:
     return proc_.returncode, proc_.stdout
 
 
+def top_level(cwd: Path) -> tuple[Path, str]:
+    """The work tree's top level and ``cwd``'s path in it (``""`` or ``records/``); for a
+    folder git does not know, ``cwd`` itself."""
+    proc = run(["rev-parse", "--show-toplevel", "--show-prefix"], cwd, check=False)
+    lines = proc.stdout.split("\n")
+    if proc.returncode != 0 or len(lines) < 2:
+        return cwd, ""
+    return Path(lines[0]), lines[1]
+
+
 def changes(cwd: Path) -> frozenset[str] | None:
     """Paths under ``cwd`` (relative to it) that differ from HEAD: staged, modified,
     deleted, unmerged or untracked. A folder whose files are all untracked comes as

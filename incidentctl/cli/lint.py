@@ -51,7 +51,8 @@ def lint(
         only=rule or [],
         disable=disable or [],
     )
-    sys.stdout.write(output.render(result, fmt, ws.root.as_uri() + "/"))
+    top, prefix = runner.ci_base(ws) if fmt in ("github", "sarif") else (ws.root, "")
+    sys.stdout.write(output.render(result, fmt, top.as_uri() + "/", prefix))
     if result.summary.failed:
         raise typer.Exit(int(ExitCode.CHECK_FAILED))
 

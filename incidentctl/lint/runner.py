@@ -23,6 +23,12 @@ from incidentctl.workspace import Workspace
 DUPLICATE_WINDOW_S = 30 * 60
 
 
+def ci_base(ws: Workspace) -> tuple[Path, str]:
+    """Where CI outputs name files from: the git top level, and the records folder in it
+    (``records/`` in a monorepo), since GitHub resolves annotation and SARIF paths there."""
+    return gitrepo.top_level(ws.root)
+
+
 def _selected(ws: Workspace, paths: Sequence[str]) -> set[str]:
     chosen: set[str] = set()
     for given in paths:
