@@ -122,6 +122,7 @@ def agg(values: list[float]) -> dict[str, float | int | None]:
     p90 = ordered[low] + (rank - low) * (ordered[high] - ordered[low])
     return {
         "n": len(values),
+        "sum_s": float(sum(values)),
         "mean_s": round(sum(values) / len(values), 3),
         "median_s": float(statistics.median(values)),
         "p90_s": round(p90, 3),
@@ -218,6 +219,7 @@ def test_single_incident_all_open_and_empty(cli: Cli, dataset: dict[str, str]) -
     assert open_only["incidents"] == {"total": 1, "open": 1, "resolved": 0, "excluded": {}}
     assert open_only["durations"]["ttr"] == {
         "n": 0,
+        "sum_s": None,
         "mean_s": None,
         "median_s": None,
         "p90_s": None,
