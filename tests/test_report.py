@@ -365,6 +365,16 @@ def test_two_repos_in_one_report(cli: Cli, repo: Path, tmp_path: Path) -> None:
     assert data["repos"] == ["records", "team-b"]
     assert sorted(r["repo"] for r in data["rows"]) == ["records", "team-b"]
     assert data["incidents"]["total"] == 2
+    # --repo twice before the command: report combines them too, never keeps only the last.
+    before = cli.ok(
+        "--repo", str(repo), "-C", str(other), "report", "-f", "json", "--explain", "-q", "2026Q1"
+    ).json()
+    assert before == data
+    refused = cli("--repo", str(repo), "--repo", str(other), "list")
+    assert refused.code == 2
+    assert refused.err.splitlines()[0] == (
+        "error: --repo is given 2 times before 'list', which works on one records repo"
+    )
 
 
 def test_many_cli_incidents_match_independent_computation(cli: Cli) -> None:
