@@ -332,6 +332,18 @@ def test_as_of_older_commit(cli: Cli, repo: Path, dataset: dict[str, str]) -> No
     }
     first = report(cli, "-q", "2026Q1", "--as-of", "HEAD~22")
     assert first["incidents"]["total"] < 6
+    # The config as it was at the revision applies, not today's.
+    config = repo / ".incidentctl.yaml"
+    config.write_text(
+        config.read_text().replace("repeat_lookback_days: 365", "repeat_lookback_days: 7")
+    )
+    git(repo, "commit", "-qam", "shorter repeat lookback")
+    assert report(cli, "-q", "2026Q1")["repeat_class"]["lookback_days"] == 7
+    again = report(cli, "-q", "2026Q1", "--as-of", head)
+    assert again["repeat_class"]["lookback_days"] == 365
+    assert {k: v for k, v in again.items() if k != "as_of"} == {
+        k: v for k, v in before.items() if k != "as_of"
+    }
 
 
 @pytest.mark.parametrize("rev", ["--upload-pack=touch canary", "-oProxyCommand=x", "nope"])
