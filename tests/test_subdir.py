@@ -150,3 +150,12 @@ def test_ci_in_a_monorepo_names_files_from_the_git_top_level(
     for rule in run["tool"]["driver"]["rules"]:
         assert rule["fullDescription"]["text"] and rule["help"]["text"]
         assert rule["helpUri"].startswith("https://")
+    # GitLab's Code Quality report: the same findings, paths from the top level.
+    quality = json.loads(cli("lint", "--format", "gitlab").out)
+    assert len(quality) == len(run["results"])
+    assert len({issue["fingerprint"] for issue in quality}) == len(quality)
+    for issue in quality:
+        assert set(issue) == {"description", "check_name", "fingerprint", "severity", "location"}
+        assert issue["location"]["path"].startswith("ops/records/")
+        assert issue["location"]["lines"]["begin"] >= 1
+        assert issue["severity"] in ("major", "minor")

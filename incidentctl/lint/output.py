@@ -1,4 +1,5 @@
-"""Lint results as text (grouped by file), JSON, GitHub annotations or SARIF 2.1.0."""
+"""Lint results as text (grouped by file), JSON, GitHub annotations, SARIF 2.1.0 or a GitLab
+Code Quality report."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from incidentctl import __version__
 from incidentctl.lint.findings import LintResult
 from incidentctl.lint.rules import RULES
 
-FORMATS = ("text", "json", "github", "sarif")
+FORMATS = ("text", "json", "github", "sarif", "gitlab")
 
 
 def text(result: LintResult) -> str:
@@ -129,6 +130,27 @@ def sarif(result: LintResult, root_uri: str | None = None, prefix: str = "") -> 
     return json.dumps(doc, indent=2) + "\n"
 
 
+def gitlab(result: LintResult, prefix: str = "") -> str:
+    """GitLab's Code Quality report (a Code Climate JSON array), paths from the git top
+    level; each finding's fingerprint is stable across runs."""
+    import hashlib
+
+    issues = []
+    for f in result.findings:
+        path = prefix + f.path
+        identity = f"{f.rule}|{path}|{f.line or 0}|{f.message}"
+        issues.append(
+            {
+                "description": f.message + (f" (hint: {f.hint})" if f.hint else ""),
+                "check_name": f.rule,
+                "fingerprint": hashlib.sha256(identity.encode()).hexdigest(),
+                "severity": "major" if f.severity == "error" else "minor",
+                "location": {"path": path, "lines": {"begin": f.line or 1}},
+            }
+        )
+    return json.dumps(issues, indent=2) + "\n"
+
+
 def render(result: LintResult, fmt: str, root_uri: str | None = None, prefix: str = "") -> str:
     """The result in ``fmt``; CI formats name files from the git top level
     (``root_uri``, with the records folder at ``prefix`` in it)."""
@@ -138,4 +160,6 @@ def render(result: LintResult, fmt: str, root_uri: str | None = None, prefix: st
         return github(result, prefix)
     if fmt == "sarif":
         return sarif(result, root_uri, prefix)
+    if fmt == "gitlab":
+        return gitlab(result, prefix)
     return text(result)
