@@ -30,9 +30,14 @@ def _git_binary() -> str:
     return git
 
 
-def _env() -> dict[str, str]:
+# Set for the commit hooks of a commit incidentctl makes: ``incidentctl lint`` run by such
+# a hook never fails on a response deadline or a warning (docs/integrations.md#pre-commit).
+COMMIT_ENV = "INCIDENTCTL_COMMIT"
+
+
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """git's environment: never prompt, messages untranslated (they are parsed)."""
-    return dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C")
+    return dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C", **(extra or {}))
 
 
 def run(
@@ -42,6 +47,7 @@ def run(
     check: bool = True,
     stdin: str | None = None,
     timeout: float | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``git args`` in ``cwd``; raise :class:`EnvironmentProblem` with git's own words."""
     try:
@@ -51,7 +57,7 @@ def run(
             input=stdin,
             capture_output=True,
             text=True,
-            env=_env(),
+            env=_env(env),
             check=False,
             timeout=timeout,
         )
@@ -135,12 +141,14 @@ def user_name(cwd: Path) -> str | None:
     return name or None
 
 
-def _with_index_retry(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def _with_index_retry(
+    args: Sequence[str], cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     wait = float(os.environ.get("INCIDENTCTL_INDEX_LOCK_WAIT", INDEX_LOCK_WAIT_S))
     deadline = time.monotonic() + wait
     delay = 0.05
     while True:
-        proc = run(args, cwd, check=False)
+        proc = run(args, cwd, check=False, env=env)
         if proc.returncode == 0:
             return proc
         if "index.lock" in proc.stderr and time.monotonic() < deadline:
@@ -189,7 +197,7 @@ def commit(cwd: Path, paths: Sequence[str], message: str) -> None:
     nothing_staged = run(["diff", "--cached", "--quiet"], cwd, check=False).returncode == 0
     stage(cwd, paths)
     args = ["commit", "--quiet", "--no-edit", "-m", message]
-    _with_index_retry(args if nothing_staged else [*args, "--", *paths], cwd)
+    _with_index_retry(args if nothing_staged else [*args, "--", *paths], cwd, env={COMMIT_ENV: "1"})
 
 
 def unstage_new(cwd: Path, paths: Sequence[str]) -> None:
@@ -354,6 +362,16 @@ def _status(cwd: Path) -> tuple[int, str]:
             return proc.returncode, out
     proc_ = run(["status", "--porcelain", "-z", "--no-renames"], cwd, check=False)
     return proc_.returncode, proc_.stdout
+
+
+def top_level(cwd: Path) -> tuple[Path, str]:
+    """The work tree's top level and ``cwd``'s path in it (``""`` or ``records/``); for a
+    folder git does not know, ``cwd`` itself."""
+    proc = run(["rev-parse", "--show-toplevel", "--show-prefix"], cwd, check=False)
+    lines = proc.stdout.split("\n")
+    if proc.returncode != 0 or len(lines) < 2:
+        return cwd, ""
+    return Path(lines[0]), lines[1]
 
 
 def changes(cwd: Path) -> frozenset[str] | None:

@@ -14,6 +14,7 @@ from incidentctl.store import report_cache
 from incidentctl.workspace import Workspace
 
 if TYPE_CHECKING:  # the figures are imported only when a report is computed
+    from incidentctl.models.config import Config
     from incidentctl.models.review import ActionRecord
     from incidentctl.store.bulk import LoadProblem, Progress
 
@@ -87,6 +88,22 @@ def _names(workspaces: list[Workspace]) -> list[str]:
             name, n = f"{base}-{n}", n + 1
         names.append(name)
     return names
+
+
+def _config(ws: Workspace, as_of: str | None) -> Config:
+    """The configuration now, or as committed at ``as_of``: a report of the past applies
+    the policy (severity order, repeat lookback) that held then."""
+    if as_of is None:
+        return ws.config
+    from incidentctl import gitrepo
+    from incidentctl.store.config_file import parse_config
+    from incidentctl.store.layout import CONFIG_FILE
+
+    commit = gitrepo.resolve_commit(ws.root, as_of, what="--as-of revision")
+    found = gitrepo.cat_objects(ws.root, [f"{commit}:./{CONFIG_FILE}"])[0]
+    if found is None or found.kind != "blob":
+        return ws.config  # the repo did not hold a config yet: none other applies
+    return parse_config(found.data, f"{CONFIG_FILE} at {as_of}")
 
 
 def _actions(ws: Workspace, as_of: str | None) -> list[ActionRecord]:
@@ -217,13 +234,14 @@ def _run(
     problems: list[tuple[str, LoadProblem]] = []
     names = _names(workspaces)
     actions: dict[str, list[ActionRecord]] = {}
-    for name, ws in zip(names, workspaces, strict=True):
-        order += [s for s in ws.config.severity_names() if s not in order]
+    configs = [_config(ws, request.as_of) for ws in workspaces]
+    for name, ws, ws_config in zip(names, workspaces, configs, strict=True):
+        order += [s for s in ws_config.severity_names() if s not in order]
         views, broken = ws.incidents(as_of=request.as_of, progress=progress, slim=True)
         everyone += [Tagged(name, v) for v in views]
         problems += [(name, p) for p in broken]
         actions[name] = _actions(ws, request.as_of)
-    config = main.config
+    config = configs[0]
     options = ReportOptions(
         since=period.since,
         until=period.until,

@@ -165,3 +165,20 @@ def _render_required(check: Checklist) -> list[str]:
     else:
         lines.append("  post-mortem: optional")
     return lines
+
+
+def policy_applies(view: IncidentView, config: Config, *, imported: bool) -> bool:
+    """Whether the response policy (roles to fill, a review to write) governs the incident.
+
+    With ``policy.applies_from`` set, it governs incidents declared on or after that day
+    (in the config's timezone); without it, every incident declared with incidentctl but
+    none brought in by an importer, whose history no such policy demanded.
+    """
+    start = config.policy.applies_from
+    if start is None:
+        return not imported
+    if view.declared_at is None:
+        return False
+    from zoneinfo import ZoneInfo
+
+    return view.declared_at.astimezone(ZoneInfo(config.timezone)).date() >= start

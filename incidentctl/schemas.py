@@ -29,6 +29,34 @@ def _adapters() -> dict[str, TypeAdapter[Any]]:
     }
 
 
+def _yaml_scalars(node: Any, records: bool) -> None:
+    """Widen the marked text and name fields to what a YAML 1.2 reader makes of a plain
+    scalar there (see incidentctl.models.fields); drop the marks from output schemas."""
+    from incidentctl.models.fields import SCALAR_KEY
+
+    if isinstance(node, list):
+        for item in node:
+            _yaml_scalars(item, records)
+        return
+    if not isinstance(node, dict):
+        return
+    for value in node.values():
+        _yaml_scalars(value, records)
+    kind = node.pop(SCALAR_KEY, None)
+    if "patternProperties" in node:  # keys that match no pattern are errors, as in lint
+        node.setdefault("additionalProperties", False)
+        if node.get("propertyNames") == {}:
+            del node["propertyNames"]
+    if not records or node.get("type") != "string":
+        return
+    if kind == "text":  # `title: 404`, `when: {data_loss: true}`
+        node["type"] = ["string", "number", "boolean"]
+    elif kind == "name":  # `services: [2024]`; other numbers never match the pattern
+        string = {"type": "string", "pattern": node.pop("pattern")}
+        del node["type"]
+        node["anyOf"] = [string, {"type": "integer", "minimum": 0}]
+
+
 def generate() -> dict[str, str]:
     """File name → schema text, deterministic."""
     out: dict[str, str] = {}
@@ -37,6 +65,7 @@ def generate() -> dict[str, str]:
         schema = adapter.json_schema(
             mode="validation" if records else "serialization", by_alias=True
         )
+        _yaml_scalars(schema, records)
         schema = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": f"https://incidentctl.dev/schemas/{name}.schema.json",

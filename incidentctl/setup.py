@@ -44,15 +44,15 @@ GITHUB_WORKFLOW = """\
 # code scanning. Written by `incidentctl init --ci github`.
 name: incident records
 on:
-  pull_request:
+  pull_request:{paths}
   push:
-    branches: [main]
+    branches: [main]{paths}
 permissions:
   contents: read
   security-events: write
 jobs:
   lint:
-    runs-on: ubuntu-latest
+    runs-on: ubuntu-latest{defaults}
     steps:
       - uses: actions/checkout@v4
         with:
@@ -69,8 +69,21 @@ jobs:
       - uses: github/codeql-action/upload-sarif@v3
         if: always()
         with:
-          sarif_file: incidentctl.sarif
+          sarif_file: {folder}incidentctl.sarif
 """
+
+
+def github_workflow(folder: str) -> str:
+    """The workflow for records at ``folder`` (``""`` or ``ops/records/``) of the git
+    repository: GitHub runs only workflows at the top level's ``.github/workflows``."""
+    if not folder:
+        return GITHUB_WORKFLOW.format(paths="", defaults="", folder="")
+    quoted = folder.replace('"', '\\"')
+    return GITHUB_WORKFLOW.format(
+        paths=f'\n    paths: ["{quoted}**"]',
+        defaults=f'\n    defaults:\n      run:\n        working-directory: "{quoted.rstrip("/")}"',
+        folder=quoted,
+    )
 
 
 def init(path: Path, *, ci: str | None = None) -> list[str]:
@@ -122,10 +135,15 @@ def init(path: Path, *, ci: str | None = None) -> list[str]:
         files[root / ".gitattributes"] = GITATTRIBUTES
     if not (root / "README.md").exists():
         files[root / "README.md"] = README
+    top, folder = gitrepo.top_level(root)
     if ci == "github":
-        files[root / ".github" / "workflows" / "incidentctl.yml"] = GITHUB_WORKFLOW
+        workflow = top / ".github" / "workflows" / "incidentctl.yml"
+        if workflow.exists():
+            raise EnvironmentProblem(f"{workflow} exists already; nothing was written")
+        files[workflow] = github_workflow(folder)
     for file, text in files.items():
         write_new(file, text)
-    created = [layout.relative(f) for f in files]
-    gitrepo.commit(root, created, "incidentctl: init records repo")
-    return created
+    gitrepo.commit(
+        top, [f.relative_to(top).as_posix() for f in files], "incidentctl: init records repo"
+    )
+    return [os.path.relpath(f, root).replace(os.sep, "/") for f in files]

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from incidentctl.comms import public_title
 from incidentctl.display import local
+from incidentctl.errors import UsageError
 from incidentctl.models.views import IncidentView
 from incidentctl.store.atomic import replace, write_new
 from incidentctl.yamlio.emit import format_timestamp
@@ -153,44 +154,54 @@ def _html(
     )
 
 
-def _json_feed(title: str, incidents: list[PublicIncident]) -> str:
-    items = [
-        {
-            "id": incident.key,
-            "url": f"index.html#{incident.key}",
-            "title": incident.title,
-            "content_text": "\n\n".join(
-                f"{format_timestamp(u.at)}: {u.text}" for u in incident.updates
-            ),
-            "date_published": format_timestamp(incident.updates[-1].at),
-            "date_modified": format_timestamp(incident.updates[0].at),
-            "tags": [incident.status, incident.impact, *incident.services],
-        }
-        for incident in incidents
-    ]
-    return (
-        json.dumps(
-            {
-                "version": "https://jsonfeed.org/version/1.1",
-                "title": title,
-                "home_page_url": "index.html",
-                "feed_url": "feed.json",
-                "items": items,
-            },
-            indent=2,
-            ensure_ascii=False,
+def base_url(value: str) -> str:
+    """The page's public address (``https://status.example.com/``), ending in ``/``."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise UsageError(
+            f"--base-url {value!r} must be an absolute http(s) URL such as "
+            "https://status.example.com/"
         )
-        + "\n"
-    )
+    return value if value.endswith("/") else value + "/"
 
 
-def _atom(title: str, incidents: list[PublicIncident], now: datetime) -> str:
+def _json_feed(title: str, incidents: list[PublicIncident], base: str | None) -> str:
+    """JSON Feed 1.1; its URLs must be absolute, so they are written only with a base."""
+    items = []
+    for incident in incidents:
+        item: dict[str, object] = {"id": incident.key}
+        if base:
+            item["url"] = f"{base}index.html#{incident.key}"
+        item.update(
+            {
+                "title": incident.title,
+                "content_text": "\n\n".join(
+                    f"{format_timestamp(u.at)}: {u.text}" for u in incident.updates
+                ),
+                "date_published": format_timestamp(incident.updates[-1].at),
+                "date_modified": format_timestamp(incident.updates[0].at),
+                "tags": [incident.status, incident.impact, *incident.services],
+            }
+        )
+        items.append(item)
+    feed: dict[str, object] = {"version": "https://jsonfeed.org/version/1.1", "title": title}
+    if base:
+        feed["home_page_url"] = base
+        feed["feed_url"] = f"{base}feed.json"
+    feed["items"] = items
+    return json.dumps(feed, indent=2, ensure_ascii=False) + "\n"
+
+
+def _atom(title: str, incidents: list[PublicIncident], now: datetime, base: str | None) -> str:
+    home = base or ""
     entries = "".join(
         "<entry>"
         f"<id>urn:incidentctl:{xml_escape(i.key)}</id>"
         f"<title>{xml_escape(i.title)}</title>"
         f"<updated>{format_timestamp(i.updates[0].at)}</updated>"
-        f'<link href="index.html#{xml_escape(i.key)}"/>'
+        f'<link href="{xml_escape(home)}index.html#{xml_escape(i.key)}"/>'
         f'<content type="text">{xml_escape(chr(10).join(u.text for u in i.updates))}</content>'
         "</entry>"
         for i in incidents
@@ -200,7 +211,8 @@ def _atom(title: str, incidents: list[PublicIncident], now: datetime) -> str:
         '<feed xmlns="http://www.w3.org/2005/Atom">'
         f"<title>{xml_escape(title)}</title><id>urn:incidentctl:status</id>"
         f"<updated>{format_timestamp(now)}</updated>"
-        "<author><name>Status</name></author>"
+        + (f'<link rel="self" href="{xml_escape(home)}feed.atom"/>' if base else "")
+        + "<author><name>Status</name></author>"
         f"{entries}</feed>\n"
     )
 
@@ -215,8 +227,10 @@ def build(
     now: datetime,
     days: int,
     out: Path,
+    base: str | None = None,
 ) -> list[Path]:
-    """Write index.html, feed.json and feed.atom into ``out``."""
+    """Write index.html, feed.json and feed.atom into ``out``; ``base`` is the page's
+    public address (see :func:`base_url`), for the feeds' absolute links."""
     cutoff = now - timedelta(days=days)
     incidents = [
         p
@@ -228,8 +242,8 @@ def build(
     comps = components(incidents, known_services)
     files = {
         "index.html": _html(title, comps, incidents, zone, now),
-        "feed.json": _json_feed(title, incidents),
-        "feed.atom": _atom(title, incidents, now),
+        "feed.json": _json_feed(title, incidents, base),
+        "feed.atom": _atom(title, incidents, now, base),
     }
     out.mkdir(parents=True, exist_ok=True)
     written = []

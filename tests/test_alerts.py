@@ -299,3 +299,63 @@ def test_crash_after_acknowledging_loses_nothing(server, repo: Path, cli: Cli) -
     assert [g["count"] for g in cli.ok("alert", "groups", "--json").json()] == [1]
     synced = cli.ok("sync")
     assert "alerts/spool" in synced.err and is_clean(repo)
+
+
+def test_repeats_advance_the_group_and_truncation_is_shown(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    feed = tmp_path / "am.json"
+    first = json.loads(
+        alertmanager_payload(
+            [am_alert("web-1", "2026-11-30T09:00:00Z"), am_alert("web-2", "2026-11-30T09:00:00Z")]
+        )
+    )
+    first["truncatedAlerts"] = 3
+    feed.write_text(json.dumps(first))
+
+    def group() -> dict[str, Any]:
+        found = cli.ok("alert", "groups", "--json").json()
+        assert len(found) == 1
+        return found[0]  # type: ignore[no-any-return]
+
+    def spool_lines() -> int:
+        return sum(len(p.read_text().splitlines()) for p in repo.glob("alerts/spool/*/*.jsonl"))
+
+    cli.ok("alert", "ingest", str(feed), now="2026-11-30T09:01:00Z")
+    assert (group()["count"], group()["truncated"], spool_lines()) == (2, 3, 2)
+    retry = cli.ok("alert", "ingest", str(feed), now="2026-11-30T09:01:20Z")
+    assert "already stored" in retry.err
+    assert (group()["count"], group()["last_seen"]) == (2, "2026-11-30T09:01:00Z")
+    # Alertmanager's repeat_interval later: the byte-identical body is a repeat.
+    for now in ("2026-11-30T13:01:00Z", "2026-11-30T17:01:00Z"):
+        cli.ok("alert", "ingest", str(feed), now=now)
+    g = group()
+    assert (g["count"], g["alerts"], g["last_seen"], g["status"]) == (
+        6,
+        2,
+        "2026-11-30T17:01:00Z",
+        "firing",
+    )
+    assert spool_lines() == 4  # two alerts once, then one receipt per repeat
+    text = cli.ok("alert", "groups").out
+    assert "6x" in text and "+3 more alerts truncated" in text
+    resolved = json.loads(
+        alertmanager_payload(
+            [
+                am_alert("web-1", "2026-11-30T09:00:00Z", "resolved"),
+                am_alert("web-2", "2026-11-30T09:00:00Z", "resolved"),
+            ],
+            status="resolved",
+        )
+    )
+    feed.write_text(json.dumps(resolved))
+    cli.ok("alert", "ingest", str(feed), now="2026-11-30T17:30:00Z")
+    g = group()
+    assert (g["status"], g["count"], g["last_seen"], g["truncated"]) == (
+        "resolved",
+        6,
+        "2026-11-30T17:30:00Z",
+        0,
+    )
+    assert cli("lint").code == 0
+    assert is_clean(repo)

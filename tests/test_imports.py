@@ -231,6 +231,26 @@ def test_openmetrics_output_parses(cli: Cli) -> None:
     assert families["incidentctl_ttd_seconds"].type == "summary"
 
 
+def test_openmetrics_sum_is_the_exact_total(cli: Cli) -> None:
+    from prometheus_client.openmetrics.parser import text_string_to_metric_families
+
+    # TTRs of 1000, 1000 and 1001 s: the mean rounds to 1000.333, so mean x n is 3000.999.
+    for n, seconds in enumerate(("16:40", "16:40", "16:41")):
+        i = cli.ok("declare", f"i{n}", "-s", "sev3", now=f"2026-07-0{n + 1}T10:00:00Z").out
+        cli.ok("resolve", i.strip(), now=f"2026-07-0{n + 1}T10:{seconds}Z")
+    text = cli.ok("report", "-q", "2026Q3", "--format", "openmetrics").out
+    samples = {
+        s.name: s.value
+        for f in text_string_to_metric_families(text)
+        for s in f.samples
+        if not s.labels
+    }
+    assert samples["incidentctl_ttr_seconds_sum"] == 3001
+    assert samples["incidentctl_ttr_seconds_count"] == 3
+    report = cli.ok("report", "-q", "2026Q3", "--format", "json").json()
+    assert report["durations"]["ttr"]["sum_s"] == 3001
+
+
 def test_edit_validates_on_save(
     cli: Cli, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

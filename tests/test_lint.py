@@ -383,3 +383,36 @@ def test_changed_since_sees_uncommitted_work(cli: Cli, repo: Path, clean: dict[s
     references = {(f["rule"], f["path"]) for f in data["findings"]}
     assert ("integrity/reference", _rel(repo, mention)) in references
     assert ("integrity/reference", _rel(repo, action_file)) in references
+
+
+def test_a_malformed_reference_is_one_finding_and_every_format_is_written(
+    cli: Cli, repo: Path, clean: dict[str, str]
+) -> None:
+    inc = repo / "incidents" / clean["a"] / "incident.md"
+    inc.write_text(inc.read_text().replace("drill: false", "drill: false\nduplicate_of: K7F3M2"))
+    leak = repo / "incidents" / clean["b"] / "incident.md"
+    leak.write_text(leak.read_text() + "token AKIAABCDEFGHIJKLMNOP\n")
+    code, data = lint(cli)
+    assert code == 1
+    found = {(f["rule"], f["path"], f["line"]) for f in data["findings"]}
+    assert ("schema/invalid", _rel(repo, inc), line_of(inc, "duplicate_of")) in found
+    assert ("secrets/detected", _rel(repo, leak), line_of(leak, "AKIA")) in found
+    for fmt in ("text", "github", "sarif"):
+        result = cli("lint", "--format", fmt, now="2026-11-04T10:30:00Z")
+        assert result.code == 1 and result.err == ""
+        assert "duplicate_of" in result.out and "AKIA" in result.out, fmt
+    gh = cli("lint", "--format", "github", now="2026-11-04T10:30:00Z").out
+    assert f"::error file={_rel(repo, inc)},line={line_of(inc, 'duplicate_of')}," in gh
+
+
+def test_a_single_file_is_checked_in_the_context_of_its_incident(
+    cli: Cli, repo: Path, clean: dict[str, str]
+) -> None:
+    inc = repo / "incidents" / clean["big"] / "incident.md"
+    code, data = lint(cli, str(inc))
+    assert (code, data["findings"], data["summary"]["files_checked"]) == (0, [], 1)
+    event = _event(repo, clean["big"], "update")
+    assert lint(cli, str(event))[0] == 0
+    _event(repo, clean["big"], "declared").unlink()
+    code, data = lint(cli, str(inc))
+    assert code == 1 and [f["rule"] for f in data["findings"]] == ["integrity/declared"]

@@ -296,10 +296,25 @@ def test_status_page_escapes_and_leaks_nothing_internal(
         assert leak not in everything, leak
     assert "Checkout errors" in html and "partial outage" not in html
     assert "major outage" in html and "search" not in html
-    json.loads((out / "feed.json").read_text())
+    feed = json.loads((out / "feed.json").read_text())
+    assert "home_page_url" not in feed and "feed_url" not in feed  # never relative
+    assert all("url" not in item for item in feed["items"])
     import xml.etree.ElementTree as ET
 
     ET.fromstring((out / "feed.atom").read_text())
+    base = "https://status.example.com/acme"
+    cli.ok("statuspage", "build", "--out", str(out), "--base-url", base)
+    feed = json.loads((out / "feed.json").read_text())
+    assert feed["home_page_url"] == base + "/"
+    assert feed["feed_url"] == base + "/feed.json"
+    assert feed["items"] and all(
+        item["url"].startswith(base + "/index.html#") for item in feed["items"]
+    )
+    atom = ET.fromstring((out / "feed.atom").read_text())
+    links = [e.get("href") for e in atom.iter("{http://www.w3.org/2005/Atom}link")]
+    assert links and all(str(href).startswith(base + "/") for href in links)
+    bad = cli("statuspage", "build", "--out", str(out), "--base-url", "status.example.com")
+    assert bad.code == 2 and bad.err.startswith("error: --base-url 'status.example.com'")
 
 
 def test_roles_prints_responsibilities(cli: Cli) -> None:

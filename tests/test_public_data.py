@@ -211,3 +211,32 @@ def test_import_the_real_jenkins_status_pages(cli: Cli, repo: Path, tmp_path: Pa
     assert report["exclusions"]["ttr"].get("negative", 0) == negative
     again = cli.ok("import", "cstate", str(tmp_path / "status"), "--timezone", "UTC")
     assert again.out == ""
+    # A status page publishes when a problem began, not when it was detected: the
+    # records say so (no detected_at is written), nothing invents a detection time.
+    declared = [
+        p for p in repo.glob("incidents/*/events/*.md") if "type: declared" in p.read_text()
+    ]
+    assert len(declared) == 297
+    assert not [p for p in declared if "detected_at:" in p.read_text()]
+
+    # Lint: no response policy governed this history, so only genuine data errors remain
+    # (a resolution published before the start).
+    findings = cli("lint", "--format", "json").json()["findings"]
+    errors = Counter(f["rule"] for f in findings if f["severity"] == "error")
+    assert errors == ({"chronology/order": negative} if negative else {})
+    assert not [f for f in findings if f["rule"].startswith("policy/")]
+    # From the day the config says the policy applies, it applies to imported records too.
+    config = repo / ".incidentctl.yaml"
+    config.write_text(config.read_text() + "policy:\n  applies_from: 2023-01-01\n")
+    governed = {
+        f["path"].split("/")[1]
+        for f in cli("lint", "--format", "json").json()["findings"]
+        if f["rule"] == "policy/required-roles"
+    }
+    recent = sum(
+        1
+        for r in jenkins
+        if (_ts(r["started_at"]) or datetime.min.replace(tzinfo=UTC)).year >= 2023
+        and SEVERITY[r["severity"]] in ("sev1", "sev2", "sev3")
+    )
+    assert 0 < len(governed) <= recent

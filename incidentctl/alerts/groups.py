@@ -42,6 +42,7 @@ class Group:
     incident: str | None = None
     severity_hint: str | None = None
     fixed_start: bool = False
+    truncated: int = 0  # alerts Alertmanager left out of the latest notification
 
     @property
     def status(self) -> str:
@@ -58,6 +59,7 @@ class Group:
             "last_seen": self.last_seen.isoformat().replace("+00:00", "Z"),
             "count": self.count,
             "alerts": len(self.members),
+            "truncated": self.truncated,
             "incident": self.incident,
         }
 
@@ -76,16 +78,18 @@ def _group_id(key: dict[str, str], opened: str, fingerprint: str) -> str:
 def correlate(
     lines: list[SpoolLine], settings: AlertSettings, links: dict[str, tuple[str, datetime | None]]
 ) -> list[Group]:
-    """Groups from spool lines; ``links`` maps group id → (incident, its resolved_at)."""
+    """Groups from spool lines; ``links`` maps group id → (incident, its resolved_at).
+
+    A repeat receipt replays its delivery's alerts at the time it was received.
+    """
     window = timedelta(minutes=settings.group_window_minutes)
     ordered = sorted(lines, key=lambda ln: (ln.received_at, ln.delivery, ln.index))
-    seen: set[tuple[str, int]] = set()
+    seen: set[tuple[str, int, str]] = set()
     groups: list[Group] = []
     open_by_key: dict[tuple[str, ...], Group] = {}
-    for line in ordered:
-        if (line.delivery, line.index) in seen:
-            continue
-        seen.add((line.delivery, line.index))
+    stored: dict[str, list[SpoolLine]] = {}
+
+    def receive(line: SpoolLine, received_at: str) -> None:
         alert = line.alert
         labels = {
             **alert.get("labels", {}),
@@ -94,7 +98,7 @@ def correlate(
         }
         key = {name: str(labels.get(name, "")) for name in settings.group_by}
         key_tuple = tuple(key.values())
-        received = _time(line.received_at)
+        received = _time(received_at)
         fired = _time(alert["starts_at"]) if alert.get("starts_at") else received
         group = open_by_key.get(key_tuple)
         reopened = False
@@ -106,8 +110,8 @@ def correlate(
                 group, reopened = None, True
         if group is None:
             if alert["status"] != "firing":
-                continue  # a resolution with nothing open: nothing to group
-            opened = f"{line.received_at}|{line.delivery}|{line.index}"
+                return  # a resolution with nothing open: nothing to group
+            opened = f"{received_at}|{line.delivery}|{line.index}"
             group = Group(
                 id=_group_id(key, opened, alert["fingerprint"]),
                 key=key,
@@ -141,6 +145,20 @@ def correlate(
             if not group.fixed_start:
                 group.first_fired = min(group.first_fired, fired)
         group.last_seen = max(group.last_seen, received)
+        if line.index == 0:  # each notification says how many alerts it left out
+            group.truncated = line.truncated
+
+    for line in ordered:
+        identity = (line.delivery, line.index, line.received_at if line.repeat else "")
+        if identity in seen:
+            continue
+        seen.add(identity)
+        if line.repeat:
+            for first in stored.get(line.delivery, []):
+                receive(first, line.received_at)
+            continue
+        stored.setdefault(line.delivery, []).append(line)
+        receive(line, line.received_at)
     for group in groups:
         link = links.get(group.id)
         group.incident = link[0] if link else None

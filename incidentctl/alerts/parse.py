@@ -105,8 +105,31 @@ def _one(
     )
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One notification: its alerts, and how many more Alertmanager left out
+    (``truncatedAlerts``, when the receiver's ``max_alerts`` cut the list)."""
+
+    alerts: list[Alert]
+    truncated: int = 0
+    repeats: bool = False  # an Alertmanager webhook: the same body again is a repeat
+
+
+def _truncated(doc: dict[str, Any], where: str) -> int:
+    value = doc.get("truncatedAlerts", 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise UsageError(f"{where}.truncatedAlerts: expected a whole number >= 0, got {value!r}")
+    return value
+
+
 def parse(body: bytes, *, fp_labels: list[str]) -> list[Alert]:
     """Every alert in an Alertmanager payload, a JSON object/array, or JSON lines."""
+    return parse_delivery(body, fp_labels=fp_labels).alerts
+
+
+def parse_delivery(body: bytes, *, fp_labels: list[str]) -> Delivery:
+    """Every alert in an Alertmanager payload, a JSON object/array, or JSON lines, and the
+    number of alerts Alertmanager truncated."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -126,9 +149,13 @@ def parse(body: bytes, *, fp_labels: list[str]) -> list[Alert]:
             except json.JSONDecodeError as exc:
                 raise UsageError(f"line {number}: not JSON ({exc.msg})") from None
     alerts: list[Alert] = []
+    truncated = 0
+    webhook = False
     for n, doc in enumerate(documents, start=1):
         where = f"document {n}" if len(documents) > 1 else "payload"
         if isinstance(doc, dict) and isinstance(doc.get("alerts"), list):
+            truncated += _truncated(doc, where)
+            webhook = True
             common = _labels(doc.get("commonLabels"), where)
             notes = _labels(doc.get("commonAnnotations"), where)
             for i, raw in enumerate(doc["alerts"]):
@@ -148,4 +175,4 @@ def parse(body: bytes, *, fp_labels: list[str]) -> list[Alert]:
             raise UsageError(f"{where}: expected an object, an array or an Alertmanager payload")
     if not alerts:
         raise UsageError("alert input holds no alerts")
-    return alerts
+    return Delivery(alerts, truncated, webhook)

@@ -7,7 +7,7 @@ from datetime import datetime
 from incidentctl import gitrepo
 from incidentctl.alerts import spool
 from incidentctl.alerts.groups import Group, correlate
-from incidentctl.alerts.parse import parse
+from incidentctl.alerts.parse import parse_delivery
 from incidentctl.errors import NotFoundError
 from incidentctl.models.views import IncidentView
 from incidentctl.store import transaction
@@ -61,17 +61,32 @@ def commit_spool(ws: Workspace, message: str) -> bool:
 
 
 def store(
-    ws: Workspace, body: bytes, *, known: set[str] | None = None, now: datetime | None = None
+    ws: Workspace,
+    body: bytes,
+    *,
+    known: dict[str, datetime] | None = None,
+    now: datetime | None = None,
 ) -> tuple[int, bool]:
-    """Parse and durably append a delivery; (alerts stored, was a duplicate)."""
-    alerts = parse(body, fp_labels=list(ws.config.alerts.fingerprint_labels))
+    """Parse and durably append a delivery; (alerts received, was a retry).
+
+    An Alertmanager webhook body already stored is a repeat notification (the alerts
+    still fire) once :data:`spool.RETRY_WINDOW` has passed since it was last received: a
+    receipt is appended, so the group's last_seen and count advance, but the alerts are
+    not stored again. Sooner, or for other sources, it is a retry: nothing is added.
+    """
+    delivery = parse_delivery(body, fp_labels=list(ws.config.alerts.fingerprint_labels))
     key = spool.delivery_key(body)
     seen = known if known is not None else spool.known_deliveries(ws.layout)
-    if key in seen:
+    at = now or ws.now()
+    last = seen.get(key)
+    if last is not None and (not delivery.repeats or at - last < spool.RETRY_WINDOW):
         return 0, True
-    spool.append(ws.layout, alerts, key, now or ws.now())
-    seen.add(key)
-    return len(alerts), False
+    if last is not None:
+        spool.append_repeat(ws.layout, key, at)
+    else:
+        spool.append(ws.layout, delivery.alerts, key, at, delivery.truncated)
+    seen[key] = at
+    return len(delivery.alerts), False
 
 
 def auto_declare(ws: Workspace) -> list[str]:

@@ -13,7 +13,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,9 @@ from incidentctl.store import transaction
 from incidentctl.store.layout import Layout
 
 SPOOL_DIR = "alerts/spool"
+# The same body again within this time is a retry of a delivery whose answer was lost;
+# later, it is Alertmanager's repeat notification (repeat_interval) of alerts still firing.
+RETRY_WINDOW = timedelta(seconds=60)
 
 
 def receiver_id(layout: Layout) -> str:
@@ -49,12 +52,15 @@ def spool_file(layout: Layout, when: datetime) -> Path:
 
 @dataclass(frozen=True)
 class SpoolLine:
-    """One stored notification."""
+    """One stored notification line: an alert of a delivery, or a receipt of a repeated
+    delivery (``repeat``: its alerts are those stored with the first receipt)."""
 
     delivery: str
     index: int
     received_at: str
     alert: dict[str, Any]
+    repeat: bool = False
+    truncated: int = 0  # on a delivery's first line: alerts Alertmanager left out
 
 
 def files(layout: Layout) -> list[Path]:
@@ -68,8 +74,17 @@ def _lines(chunks: Iterator[bytes]) -> Iterator[SpoolLine]:
     for raw in chunks:
         try:
             data = json.loads(raw)
+            delivery, index, received = str(data["delivery"]), int(data["i"]), data["received_at"]
+            if data.get("repeat") is True:
+                yield SpoolLine(delivery, index, str(received), {}, repeat=True)
+                continue
+            truncated = data.get("truncated", 0)
             yield SpoolLine(
-                str(data["delivery"]), int(data["i"]), str(data["received_at"]), dict(data["alert"])
+                delivery,
+                index,
+                str(received),
+                dict(data["alert"]),
+                truncated=truncated if isinstance(truncated, int) else 0,
             )
         except (ValueError, KeyError, TypeError):
             continue  # a partial line from an interrupted write
@@ -102,24 +117,53 @@ def read_at(layout: Layout, rev: str) -> list[SpoolLine]:
     return found
 
 
-def known_deliveries(layout: Layout) -> set[str]:
-    return {line.delivery for line in read(layout)}
+def known_deliveries(layout: Layout) -> dict[str, datetime]:
+    """Every stored delivery and when it was last received."""
+    known: dict[str, datetime] = {}
+    for line in read(layout):
+        try:
+            at = datetime.fromisoformat(line.received_at.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if line.delivery not in known or at > known[line.delivery]:
+            known[line.delivery] = at
+    return known
 
 
-def append(layout: Layout, alerts: list[Alert], delivery: str, now: datetime) -> Path:
+def _stamp(now: datetime) -> str:
+    return now.isoformat().replace("+00:00", "Z")
+
+
+def append(
+    layout: Layout, alerts: list[Alert], delivery: str, now: datetime, truncated: int = 0
+) -> Path:
     """Append a delivery's alerts durably (write + fsync) and return the file."""
+    lines = []
+    for i, alert in enumerate(alerts):
+        line: dict[str, Any] = {
+            "delivery": delivery,
+            "i": i,
+            "received_at": _stamp(now),
+            "alert": alert.as_dict(),
+        }
+        if i == 0 and truncated:
+            line["truncated"] = truncated
+        lines.append(line)
+    return _write(layout, now, lines)
+
+
+def append_repeat(layout: Layout, delivery: str, now: datetime) -> Path:
+    """Record that a stored delivery was received again (its alerts are not stored twice)."""
+    line = {"delivery": delivery, "i": -1, "received_at": _stamp(now), "alert": None}
+    return _write(layout, now, [{**line, "repeat": True}])
+
+
+def _write(layout: Layout, now: datetime, records: list[dict[str, Any]]) -> Path:
     path = spool_file(layout, now)
     layout.ensure_inside(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    stamp = now.isoformat().replace("+00:00", "Z")
     lines = "".join(
-        json.dumps(
-            {"delivery": delivery, "i": i, "received_at": stamp, "alert": alert.as_dict()},
-            sort_keys=True,
-            ensure_ascii=False,
-        )
-        + "\n"
-        for i, alert in enumerate(alerts)
+        json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n" for record in records
     )
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:

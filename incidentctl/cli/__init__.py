@@ -28,9 +28,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
-        from incidentctl.cli.app import app
+        from incidentctl.cli.app import app, repeated_repos
 
-        result = app(args=args, prog_name="incidentctl", standalone_mode=False)
+        result = app(args=repeated_repos(args), prog_name="incidentctl", standalone_mode=False)
         return int(result) if isinstance(result, int) else 0
     except IncidentctlError as exc:
         if debug:

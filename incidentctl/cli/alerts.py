@@ -96,6 +96,7 @@ def groups(
             f"{g.id}  {g.status:<8} {g.count:>4}x  first {local(g.first_fired, ws.zone)}"
             f"  last {local(g.last_seen, ws.zone)}  {g.alertname} on {g.service}"
             f"  -> {g.incident or 'no incident'}"
+            + (f"  (+{g.truncated} more alerts truncated by Alertmanager)" if g.truncated else "")
         )
     if not found:
         note("no alert groups")

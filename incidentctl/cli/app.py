@@ -27,6 +27,43 @@ class Globals:
     debug: bool
 
 
+def repeated_repos(args: list[str]) -> list[str]:
+    """``args`` with ``--repo`` given several times before the command resolved: click
+    keeps only the last, so ``report`` gets them all as its own ``--repo`` options (it
+    combines repos) and any other command is refused."""
+    repos: list[str] = []
+    rest: list[str] = []
+    at = 0
+    while at < len(args):
+        token = args[at]
+        if token in ("--repo", "-C") and at + 1 < len(args):
+            repos.append(args[at + 1])
+            at += 2
+            continue
+        if token.startswith("--repo="):
+            repos.append(token.split("=", 1)[1])
+        elif token.startswith("-C") and len(token) > 2:
+            repos.append(token[2:])
+        elif token.startswith("-") and token != "--":
+            rest.append(token)
+        else:
+            break  # the command
+        at += 1
+    if len(repos) < 2:
+        return args
+    command = args[at] if at < len(args) else None
+    if command != "report":
+        from incidentctl.errors import UsageError
+
+        raise UsageError(
+            f"--repo is given {len(repos)} times before '{command or 'the command'}', which "
+            "works on one records repo",
+            hint="only report combines repos: incidentctl report --repo A --repo B",
+        )
+    combined = [arg for repo in repos for arg in ("--repo", repo)]
+    return [*rest, command, *combined, *args[at + 1 :]]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"incidentctl {__version__}")

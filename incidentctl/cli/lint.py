@@ -25,7 +25,7 @@ def lint(
         ),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text, json, github or sarif.")
+        str, typer.Option("--format", "-f", help="text, json, github, sarif or gitlab.")
     ] = "text",
     rule: Annotated[
         list[str] | None, typer.Option("--rule", help="Only this rule or family (repeatable).")
@@ -51,7 +51,8 @@ def lint(
         only=rule or [],
         disable=disable or [],
     )
-    sys.stdout.write(output.render(result, fmt, ws.root.as_uri() + "/"))
+    top, prefix = runner.ci_base(ws) if fmt in ("github", "sarif", "gitlab") else (ws.root, "")
+    sys.stdout.write(output.render(result, fmt, top.as_uri() + "/", prefix))
     if result.summary.failed:
         raise typer.Exit(int(ExitCode.CHECK_FAILED))
 

@@ -216,12 +216,22 @@ def statuspage_build(
     out: Annotated[str, typer.Option("--out", "-o", help="Folder to write.")] = "statuspage",
     days: Annotated[int, typer.Option("--days", min=1, help="History to show.")] = 90,
     title: Annotated[str | None, typer.Option("--title", help="Page title.")] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            metavar="URL",
+            help="Where the page is published (https://status.example.com/): the feeds "
+            "link there with absolute URLs.",
+        ),
+    ] = None,
 ) -> None:
     """Write index.html, feed.json and feed.atom from customer-facing data only."""
     from pathlib import Path
 
     from incidentctl import statuspage
 
+    base = statuspage.base_url(base_url) if base_url is not None else None
     ws = workspace(ctx)
     views, problems = ws.incidents()
     for problem in problems:
@@ -235,6 +245,7 @@ def statuspage_build(
         now=ws.now(),
         days=days,
         out=Path(out),
+        base=base,
     )
     for path in written:
         data_line(str(path))

@@ -35,10 +35,10 @@ def render(report: Report) -> str:
         name = f"incidentctl_{phase}_seconds"
         family(name, "summary", f"{phase.upper()} of incidents in the window, in seconds.")
         if agg.n:
-            assert agg.median_s is not None and agg.p90_s is not None and agg.mean_s is not None
+            assert agg.median_s is not None and agg.p90_s is not None and agg.sum_s is not None
             lines.append(f'{name}{{quantile="0.5"}} {_num(agg.median_s)}')
             lines.append(f'{name}{{quantile="0.9"}} {_num(agg.p90_s)}')
-            lines.append(f"{name}_sum {_num(agg.mean_s * agg.n)}")
+            lines.append(f"{name}_sum {_num(agg.sum_s)}")
         lines.append(f"{name}_count {agg.n}")
     family(
         "incidentctl_escalated_incidents",

@@ -96,6 +96,10 @@ class Planned:
     root_cause_class: str | None = None
     updates: list[tuple[datetime, str, str]] = field(default_factory=list)  # at, by, text
     category: str | None = None
+    # False when the source has no detection time (a status page publishes when the
+    # problem began): ``detected`` is then only the declaration time of the record, and
+    # no detected_at is written, so nothing reads as a measured detection.
+    detection_known: bool = True
 
 
 @dataclass
@@ -167,7 +171,7 @@ def write(ws: Workspace, plans: list[Planned], result: ImportResult, message: st
                 type="declared",
                 severity=plan.severity,
                 started_at=plan.started,
-                detected_at=plan.detected,
+                detected_at=plan.detected if plan.detection_known else None,
             )
         ]
         events += [

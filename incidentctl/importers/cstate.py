@@ -106,6 +106,7 @@ def plan(
                 services=services,
                 started=started,
                 detected=started,
+                detection_known=False,
                 resolved=resolved,
                 updates=updates,
             )

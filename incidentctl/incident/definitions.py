@@ -65,6 +65,9 @@ def _declared(state: State, event: models.Declared) -> None:
     state.declared_at = event.at
     state.started_at = event.started_at
     state.detected_at = event.detected_at or event.at
+    # Declaring an incident is noticing it; an imported one whose source gave no detection
+    # time has none, so its time to detect is unknown, never a measured zero.
+    state.detection_known = event.detected_at is not None or not state.imported
     state.severity = event.severity
     state.severity_history.append(SeverityStep(None, None, event.severity))
     for role, person in event.roles.items():
@@ -234,6 +237,8 @@ def _corrected(state: State, event: models.Corrected) -> None:
         value = getattr(event, name)
         if value is not None:
             setattr(state, name, value)
+    if event.detected_at is not None:
+        state.detection_known = True
 
 
 # --- changed --------------------------------------------------------------------------

@@ -74,6 +74,8 @@ class State:
     warnings: list[str] = field(default_factory=list)
     updated_at: datetime | None = None
     earliest: datetime | None = None
+    imported: bool = False
+    detection_known: bool = True
 
     @classmethod
     def of(cls, record: IncidentRecord) -> State:
@@ -85,6 +87,7 @@ class State:
             drill=record.drill,
             duplicate_of=record.duplicate_of,
             public_title=record.public_title,
+            imported=record.source is not None,
         )
 
     @property
@@ -177,6 +180,7 @@ class State:
             resolved_at=self.resolved_at,
             declined_at=self.declined_at,
             retrospective=self.retrospective,
+            detection_known=self.detection_known,
             roles=dict(self.roles),
             reopen_count=self.reopen_count,
             detected_by=self.detected_by,

@@ -188,8 +188,19 @@ def policy(
     events: list[tuple[Event, RecordFile]],
     config: Config,
     incident_path: str,
+    *,
+    now: datetime,
+    governed: bool = True,
 ) -> None:
-    """Severity and roles against the policy."""
+    """Severity and roles against the policy.
+
+    Names the policy does not define are always errors. The response rules apply only to
+    ``governed`` incidents (:func:`incidentctl.routing.policy_applies`); a role the
+    severity requires is a warning until its deadline (``roles_within_minutes`` after the
+    severity took effect, as the checklist says), an error after it.
+    """
+    from incidentctl.routing import checklist
+
     names = config.severity_names()
     roles = config.role_names()
     for event, file in events:
@@ -209,19 +220,26 @@ def policy(
                     _line(file, "role") or _line(file, "roles"),
                     f"role {role!r} is not in the config ({', '.join(roles)})",
                 )
-    if view.severity not in names or view.status == "declined":
+    if not governed or view.declared_at is None or view.status == "declined":
         return
-    response = config.level(view.severity).response
-    missing = [r for r in response.required_roles if r not in view.roles]
-    if missing and view.declared_at is not None:
+    steps = checklist(view, config, now)
+    if steps is None:
+        return
+    missing = [r for r in steps.roles if r.holder is None]
+    if missing:
+        due = min(r.due_at for r in missing)
+        overdue = any(r.overdue for r in missing)
+        when = format_timestamp(due)
         out.add(
             "policy/required-roles",
             incident_path,
             None,
-            f"{view.severity} requires {', '.join(missing)}, never assigned",
-            hint=f"incidentctl assign {view.id} {missing[0]} NAME",
+            f"{view.severity} requires {', '.join(r.role for r in missing)}, "
+            + (f"not assigned by the deadline {when}" if overdue else f"to be assigned by {when}"),
+            hint=f"incidentctl assign {view.id} {missing[0].role} NAME",
+            severity="error" if overdue else "warning",
         )
-    required = set(response.required_roles)
+    required = {r.role for r in steps.roles}
     if {"commander", "operations"} <= required:
         commander, operations = view.roles.get("commander"), view.roles.get("operations")
         if commander is not None and commander == operations:

@@ -1,4 +1,5 @@
-"""Lint results as text (grouped by file), JSON, GitHub annotations or SARIF 2.1.0."""
+"""Lint results as text (grouped by file), JSON, GitHub annotations, SARIF 2.1.0 or a GitLab
+Code Quality report."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from incidentctl import __version__
 from incidentctl.lint.findings import LintResult
 from incidentctl.lint.rules import RULES
 
-FORMATS = ("text", "json", "github", "sarif")
+FORMATS = ("text", "json", "github", "sarif", "gitlab")
 
 
 def text(result: LintResult) -> str:
@@ -39,12 +40,13 @@ def _escape_prop(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def github(result: LintResult) -> str:
-    """GitHub Actions workflow commands: one annotation per finding."""
+def github(result: LintResult, prefix: str = "") -> str:
+    """GitHub Actions workflow commands: one annotation per finding; ``prefix`` is the
+    records folder's path from the git top level, to which GitHub resolves ``file=``."""
     lines = []
     for f in result.findings:
         level = "error" if f.severity == "error" else "warning"
-        props = f"file={_escape_prop(f.path)}"
+        props = f"file={_escape_prop(prefix + f.path)}"
         if f.line is not None:
             props += f",line={f.line}"
         props += f",title={_escape_prop(f.rule)}"
@@ -55,26 +57,48 @@ def github(result: LintResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def sarif(result: LintResult, root_uri: str | None = None) -> str:
-    """SARIF 2.1.0 for code-scanning UIs."""
+DOCS = "https://github.com/incidentctl/incidentctl/blob/main/docs/lint.md"
+
+
+def _rule(rule: str) -> dict[str, object]:
+    known = RULES[rule]
+    level = "error" if known.severity == "error" else "warning"
+    full = f"{known.summary}. Default level: {known.severity}."
+    if known.deadline:
+        full += " A warning until the deadline passes."
+    return {
+        "id": rule,
+        "name": rule.replace("/", "-"),
+        "shortDescription": {"text": known.summary},
+        "fullDescription": {"text": full},
+        "help": {
+            "text": f"{full} See {DOCS}#rules for what it checks and how to fix it.",
+            "markdown": f"{full} See [docs/lint.md]({DOCS}#rules) for what it checks and "
+            "how to fix it.",
+        },
+        "helpUri": f"{DOCS}#rules",
+        "defaultConfiguration": {"level": level},
+    }
+
+
+def sarif(result: LintResult, root_uri: str | None = None, prefix: str = "") -> str:
+    """SARIF 2.1.0 for code-scanning UIs.
+
+    ``prefix`` is the records folder's path from the git top level (``root_uri``): URIs
+    are relative to the top level, as code scanning resolves them, and percent-encoded.
+    A finding about a whole file points at its first line, as code scanning requires a
+    region.
+    """
+    from urllib.parse import quote
+
     used = sorted({f.rule for f in result.findings} | set(RULES))
     index = {rule: i for i, rule in enumerate(used)}
-    rules = [
-        {
-            "id": rule,
-            "name": rule.replace("/", "-"),
-            "shortDescription": {"text": RULES[rule].summary},
-            "defaultConfiguration": {"level": RULES[rule].severity},
-            "helpUri": "https://github.com/incidentctl/incidentctl/blob/main/docs/lint.md",
-        }
-        for rule in used
-    ]
     results = []
     for f in result.findings:
-        region = {"startLine": f.line} if f.line is not None else {}
-        location: dict[str, object] = {"artifactLocation": {"uri": f.path, "uriBaseId": "RECORDS"}}
-        if region:
-            location["region"] = region
+        location = {
+            "artifactLocation": {"uri": quote(prefix + f.path, safe="/"), "uriBaseId": "SRCROOT"},
+            "region": {"startLine": f.line if f.line is not None else 1},
+        }
         results.append(
             {
                 "ruleId": f.rule,
@@ -89,14 +113,15 @@ def sarif(result: LintResult, root_uri: str | None = None) -> str:
             "driver": {
                 "name": "incidentctl",
                 "version": __version__,
+                "semanticVersion": __version__,
                 "informationUri": "https://github.com/incidentctl/incidentctl",
-                "rules": rules,
+                "rules": [_rule(rule) for rule in used],
             }
         },
         "results": results,
     }
     if root_uri:
-        run["originalUriBaseIds"] = {"RECORDS": {"uri": root_uri}}
+        run["originalUriBaseIds"] = {"SRCROOT": {"uri": root_uri}}
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -105,12 +130,36 @@ def sarif(result: LintResult, root_uri: str | None = None) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
-def render(result: LintResult, fmt: str, root_uri: str | None = None) -> str:
-    """The result in ``fmt``."""
+def gitlab(result: LintResult, prefix: str = "") -> str:
+    """GitLab's Code Quality report (a Code Climate JSON array), paths from the git top
+    level; each finding's fingerprint is stable across runs."""
+    import hashlib
+
+    issues = []
+    for f in result.findings:
+        path = prefix + f.path
+        identity = f"{f.rule}|{path}|{f.line or 0}|{f.message}"
+        issues.append(
+            {
+                "description": f.message + (f" (hint: {f.hint})" if f.hint else ""),
+                "check_name": f.rule,
+                "fingerprint": hashlib.sha256(identity.encode()).hexdigest(),
+                "severity": "major" if f.severity == "error" else "minor",
+                "location": {"path": path, "lines": {"begin": f.line or 1}},
+            }
+        )
+    return json.dumps(issues, indent=2) + "\n"
+
+
+def render(result: LintResult, fmt: str, root_uri: str | None = None, prefix: str = "") -> str:
+    """The result in ``fmt``; CI formats name files from the git top level
+    (``root_uri``, with the records folder at ``prefix`` in it)."""
     if fmt == "json":
         return json.dumps(result.model_dump(mode="json"), indent=2) + "\n"
     if fmt == "github":
-        return github(result)
+        return github(result, prefix)
     if fmt == "sarif":
-        return sarif(result, root_uri)
+        return sarif(result, root_uri, prefix)
+    if fmt == "gitlab":
+        return gitlab(result, prefix)
     return text(result)

@@ -12,6 +12,7 @@ from incidentctl.models.review import ActionRecord, PostmortemRecord
 from incidentctl.models.views import IncidentView
 from incidentctl.store.layout import Layout
 from incidentctl.store.validation import problems
+from incidentctl.yamlio.emit import format_timestamp
 
 
 def _parsed(out: Collector, file: RecordFile) -> bool:
@@ -85,7 +86,8 @@ def _body_line(file: RecordFile) -> int:
 def postmortem_required(
     out: Collector, view: IncidentView, config: Config, now: datetime, has_postmortem: bool
 ) -> None:
-    """A required review that does not exist once its window has passed."""
+    """A required review that does not exist: a warning until its window has passed (call
+    only for incidents the response policy governs), an error after."""
     if (
         has_postmortem
         or view.drill
@@ -99,16 +101,18 @@ def postmortem_required(
     response = config.level(view.severity).response
     if not response.postmortem_required:
         return
-    window = timedelta(days=response.review_window_days or 0)
-    if now > view.resolved_at + window:
-        out.add(
-            "policy/postmortem-required",
-            f"incidents/{view.id}/incident.md",
-            None,
-            f"{view.severity} requires a post-mortem within "
-            f"{response.review_window_days or 0} days of resolution; none exists",
-            hint=f"incidentctl postmortem new {view.id}",
-        )
+    days = response.review_window_days or 0
+    due = view.resolved_at + timedelta(days=days)
+    overdue = now > due
+    out.add(
+        "policy/postmortem-required",
+        f"incidents/{view.id}/incident.md",
+        None,
+        f"{view.severity} requires a post-mortem within {days} days of resolution; "
+        + ("none exists" if overdue else f"due by {format_timestamp(due)}"),
+        hint=f"incidentctl postmortem new {view.id}",
+        severity="error" if overdue else "warning",
+    )
 
 
 def actions(

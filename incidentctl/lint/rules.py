@@ -12,6 +12,9 @@ class Rule:
     id: str
     severity: str
     summary: str
+    # A rule about a response deadline (a role to fill, a review due): a warning until the
+    # deadline passes, and never a reason to refuse a commit incidentctl makes itself.
+    deadline: bool = False
 
 
 _RULES = (
@@ -54,7 +57,12 @@ _RULES = (
     ),
     Rule("policy/unknown-severity", "error", "a severity that the policy does not define"),
     Rule("policy/unknown-role", "error", "a role that the config does not define"),
-    Rule("policy/required-roles", "error", "a role the severity requires was never filled"),
+    Rule(
+        "policy/required-roles",
+        "error",
+        "a role the severity requires was not filled within roles_within_minutes",
+        deadline=True,
+    ),
     Rule(
         "policy/commander-is-operations",
         "warning",
@@ -64,22 +72,25 @@ _RULES = (
         "policy/postmortem-required",
         "error",
         "no post-mortem for an incident whose severity requires one, after the review window",
+        deadline=True,
     ),
     Rule(
         "policy/action-overdue",
         "warning",
         "an open action item past its due date (an error with lint.overdue_actions: error)",
+        deadline=True,
     ),
     Rule(
         "runbook/placement",
         "error",
         "an assisted/automated step without a command, or a manual step without instructions",
     ),
-    Rule("runbook/review-overdue", "warning", "a runbook past its review_by date"),
+    Rule("runbook/review-overdue", "warning", "a runbook past its review_by date", deadline=True),
     Rule(
         "runbook/stale-step",
         "warning",
         "an automated step never exercised, or not within runbooks.exercise_within_days",
+        deadline=True,
     ),
     Rule("secrets/detected", "error", "a secret (key, token, password) in a record"),
     Rule("blameless/human-error", "warning", "'human error' as an explanation"),

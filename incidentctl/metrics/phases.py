@@ -70,7 +70,7 @@ def measure(
     if end is None:
         reason = "open" if incident.status != "resolved" else "missing"
         return Measurement(None, reason, start, end)
-    if start is None:
+    if start is None or (phase.name == "ttd" and not incident.detection_known):
         return Measurement(None, "missing", start, end)
     seconds = (end - start).total_seconds()
     if seconds < 0:

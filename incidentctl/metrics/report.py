@@ -66,7 +66,8 @@ def definitions() -> dict[str, str]:
         {
             "aggregates": "n, mean, median, p90 (linear interpolation between closest ranks, "
             "statistics.quantiles(method='inclusive')), min, max; in seconds",
-            "population": "incidents whose detected_at falls in [since, until), UTC; drills "
+            "population": "incidents whose detected_at (else declared_at) falls in [since, until), "
+            "UTC; drills "
             "(unless --include-drills), duplicates and declined incidents are excluded",
             "exclusions": "an incident without a value for a metric is counted by reason: drill, "
             "duplicate, declined (not an incident after all), open (not resolved yet), missing "
@@ -173,7 +174,7 @@ def _repeats(
         t
         for t in everyone
         if t.incident.root_cause_class
-        and t.incident.detected_at
+        and dated(t.incident)
         and not t.incident.drill
         and not t.incident.duplicate_of
     ]
@@ -185,19 +186,19 @@ def _repeats(
     window = timedelta(days=options.lookback_days)
     # Earlier incidents per class, in detection order: each lookup is a binary search.
     by_class: dict[str, list[Tagged]] = defaultdict(list)
-    for c in sorted(candidates, key=lambda c: (c.incident.detected_at, c.incident.id)):
+    for c in sorted(candidates, key=lambda c: (dated(c.incident), c.incident.id)):
         by_class[c.incident.root_cause_class or ""].append(c)
     times: dict[str, list[datetime]] = {
-        k: [c.incident.detected_at for c in v if c.incident.detected_at]
-        for k, v in by_class.items()
+        k: [d for c in v if (d := dated(c.incident)) is not None] for k, v in by_class.items()
     }
     repeats: list[Repeat] = []
     for item in with_class:
         view = item.incident
-        assert view.detected_at is not None
+        when = dated(view)
+        assert when is not None
         cls = view.root_cause_class or ""
-        lo = bisect_left(times.get(cls, []), view.detected_at - window)
-        hi = bisect_left(times.get(cls, []), view.detected_at)
+        lo = bisect_left(times.get(cls, []), when - window)
+        hi = bisect_left(times.get(cls, []), when)
         priors = [
             c
             for c in by_class.get(cls, [])[lo:hi]
@@ -243,7 +244,7 @@ def _row(item: Tagged, options: ReportOptions, order: Sequence[str]) -> Incident
         category=view.category,
         root_cause_class=view.root_cause_class,
         drill=view.drill,
-        period=label(view.detected_at, options.granularity) if view.detected_at else None,
+        period=label(when, options.granularity) if (when := dated(view)) else None,
         started_at=view.started_at,
         detected_at=view.detected_at,
         acknowledged_at=view.acknowledged_at,
@@ -255,10 +256,16 @@ def _row(item: Tagged, options: ReportOptions, order: Sequence[str]) -> Incident
     )
 
 
+def dated(view: IncidentView) -> datetime | None:
+    """When the incident counts as having happened: its detection, else its declaration
+    (an imported incident whose source had no detection time)."""
+    return view.detected_at or view.declared_at
+
+
 def in_window(item: Tagged, since: datetime, until: datetime) -> bool:
-    """Whether the incident was detected in ``[since, until)``."""
-    detected = item.incident.detected_at
-    return detected is not None and since <= detected < until
+    """Whether the incident was detected (else declared) in ``[since, until)``."""
+    when = dated(item.incident)
+    return when is not None and since <= when < until
 
 
 def build(
@@ -282,7 +289,7 @@ def build(
             excluded["declined"] += 1
         else:
             population.append(item)
-    undated = sum(1 for t in everyone if t.incident.detected_at is None)
+    undated = sum(1 for t in everyone if dated(t.incident) is None)
     if undated:
         excluded["undated"] = undated
 
@@ -322,9 +329,7 @@ def build(
         }
 
     by_per = grouped(
-        lambda t: (
-            [label(t.incident.detected_at, options.granularity)] if t.incident.detected_at else []
-        )
+        lambda t: [label(when, options.granularity)] if (when := dated(t.incident)) else []
     )
     for name in period_buckets(options.since, options.until, options.granularity):
         by_per.setdefault(name, [])
@@ -378,9 +383,7 @@ def build(
         repeat_class=_repeats(population, everyone, options),
         rows=[
             _row(t, options, order)
-            for t in sorted(
-                in_period, key=lambda t: (t.incident.detected_at, t.repo, t.incident.id)
-            )
+            for t in sorted(in_period, key=lambda t: (dated(t.incident), t.repo, t.incident.id))
         ],
     )
     if options.compare is not None:

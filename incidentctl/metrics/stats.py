@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Sequence
 
@@ -23,9 +24,12 @@ def p90(values: Sequence[float]) -> float:
 def aggregate(values: Sequence[float]) -> Aggregate:
     """The summary of ``values`` (seconds); every figure is null when there are none."""
     if not values:
-        return Aggregate(n=0, mean_s=None, median_s=None, p90_s=None, min_s=None, max_s=None)
+        return Aggregate(
+            n=0, sum_s=None, mean_s=None, median_s=None, p90_s=None, min_s=None, max_s=None
+        )
     return Aggregate(
         n=len(values),
+        sum_s=round(math.fsum(values), 3),
         mean_s=round(statistics.fmean(values), 3),
         median_s=round(float(statistics.median(values)), 3),
         p90_s=round(p90(values), 3),

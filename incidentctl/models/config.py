@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import field_validator
 
 from incidentctl.models.base import Record
-from incidentctl.models.fields import Count, Flag, Name, NameList, OptText, Text, TextList
+from incidentctl.models.fields import (
+    Count,
+    Flag,
+    Name,
+    NameList,
+    OptDay,
+    OptText,
+    PositiveCount,
+    Text,
+    TextList,
+)
 from incidentctl.models.policy import Classification
 
-PositiveMinutes = Annotated[Count, Field(gt=0)]
+PositiveMinutes = PositiveCount
 
 
 class ResponsePattern(Record):
@@ -24,8 +34,8 @@ class ResponsePattern(Record):
     executive_update_minutes: PositiveMinutes | None = None
     surfaces: NameList = ["internal"]
     postmortem_required: Flag = False
-    review_window_days: Annotated[Count, Field(gt=0)] | None = None
-    action_due_days: Annotated[Count, Field(gt=0)] = 30
+    review_window_days: PositiveCount | None = None
+    action_due_days: PositiveCount = 30
 
 
 class SeverityLevel(Record):
@@ -51,7 +61,7 @@ class Hooks(Record):
     """Commands run with the incident as JSON on stdin (never through a shell)."""
 
     page: list[Text] = []
-    timeout_seconds: Annotated[Count, Field(gt=0)] = 30
+    timeout_seconds: PositiveCount = 30
 
 
 class AutoDeclare(Record):
@@ -66,17 +76,17 @@ class AlertSettings(Record):
     """Deduplication and correlation of alerts (see docs/alerts.md)."""
 
     group_by: TextList = ["service", "alertname"]
-    group_window_minutes: Annotated[Count, Field(gt=0)] = 30
+    group_window_minutes: PositiveCount = 30
     fingerprint_labels: TextList = []
     auto_declare: list[AutoDeclare] = []
-    flush_seconds: Annotated[Count, Field(gt=0)] = 30
-    max_request_bytes: Annotated[Count, Field(gt=0)] = 1048576
+    flush_seconds: PositiveCount = 30
+    max_request_bytes: PositiveCount = 1048576
 
 
 class RunbookSettings(Record):
     """How fresh game-day exercises must be."""
 
-    exercise_within_days: Annotated[Count, Field(gt=0)] = 90
+    exercise_within_days: PositiveCount = 90
 
 
 class LintSettings(Record):
@@ -85,6 +95,14 @@ class LintSettings(Record):
     disable: TextList = []
     strict: Flag = False
     overdue_actions: Literal["warning", "error"] = "warning"
+
+
+class PolicySettings(Record):
+    """Since when the response policy (roles to fill, reviews to write) applies."""
+
+    # Incidents declared before this day are history the policy never governed. Unset:
+    # the policy applies to every incident declared with incidentctl, not to imported ones.
+    applies_from: OptDay = None
 
 
 class Config(Record):
@@ -97,9 +115,10 @@ class Config(Record):
     services: NameList = []
     categories: NameList = []
     statuspage_title: OptText = None
-    repeat_lookback_days: Annotated[Count, Field(gt=0)] = 365
+    repeat_lookback_days: PositiveCount = 365
     repeat_same_service: Flag = False
     lint: LintSettings = LintSettings()
+    policy: PolicySettings = PolicySettings()
     classification: Classification = Classification()
     hooks: Hooks = Hooks()
     alerts: AlertSettings = AlertSettings()

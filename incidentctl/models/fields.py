@@ -89,20 +89,35 @@ def _format_optional(value: datetime | None) -> str | None:
 _iso = PlainSerializer(format_timestamp, return_type=str, when_used="json")
 _opt_iso = PlainSerializer(_format_optional, return_type=str | None, when_used="json")
 
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
-OptText = Annotated[str | None, BeforeValidator(_optional_text)]
-Body = Annotated[str, BeforeValidator(_text)]
+# The JSON Schema of a record describes the YAML as any YAML 1.2 tool reads it: a plain
+# ``yes``, ``3`` or ``true`` in a text field is text to incidentctl but a number or a
+# boolean to yaml-language-server, so text fields are marked and incidentctl.schemas
+# widens them. Constraints sit inside the innermost ``Field`` (before the validator):
+# constraints around a validated type are checked but missing from the JSON Schema.
+SCALAR_KEY = "x-incidentctl-scalar"
+TEXT_SCALAR: dict[str, Any] = {SCALAR_KEY: "text"}
+NAME_SCALAR: dict[str, Any] = {SCALAR_KEY: "name"}
+AsText = BeforeValidator(_text)
+AsOptText = BeforeValidator(_optional_text)
+AsCount = BeforeValidator(_count)
+SINGLE_LINE = r"^[^\n\r]*$"
+
+Text = Annotated[str, Field(min_length=1, json_schema_extra=TEXT_SCALAR), AsText]
+OptText = Annotated[Annotated[str, Field(json_schema_extra=TEXT_SCALAR)] | None, AsOptText]
+Body = Annotated[str, Field(json_schema_extra=TEXT_SCALAR), AsText]
 Flag = Annotated[bool, BeforeValidator(_flag)]
-Count = Annotated[int, BeforeValidator(_count)]
+Count = Annotated[int, AsCount]
+PositiveCount = Annotated[int, Field(gt=0), AsCount]
 Timestamp = Annotated[datetime, BeforeValidator(_timestamp), _iso]
 OptTimestamp = Annotated[datetime | None, BeforeValidator(_optional_timestamp), _opt_iso]
 TextList = Annotated[list[Text], BeforeValidator(_string_list)]
 
 NAME_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
-Name = Annotated[str, BeforeValidator(_text), Field(pattern=NAME_PATTERN)]
+Name = Annotated[str, Field(pattern=NAME_PATTERN, json_schema_extra=NAME_SCALAR), AsText]
 NameList = Annotated[list[Name], BeforeValidator(_string_list)]
 OptName = Annotated[
-    Annotated[str, Field(pattern=NAME_PATTERN)] | None, BeforeValidator(_optional_text)
+    Annotated[str, Field(pattern=NAME_PATTERN, json_schema_extra=NAME_SCALAR)] | None,
+    AsOptText,
 ]
 
 

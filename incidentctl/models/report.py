@@ -14,6 +14,7 @@ class Aggregate(View):
     """A duration aggregate in seconds; null figures when ``n`` is 0."""
 
     n: int
+    sum_s: float | None = None  # the exact total (OpenMetrics _sum), not mean times n
     mean_s: float | None
     median_s: float | None
     p90_s: float | None

@@ -19,7 +19,7 @@ from incidentctl.models.fields import (
     TextList,
     Timestamp,
 )
-from incidentctl.models.incident import IncidentId, PersonName
+from incidentctl.models.incident import IncidentId, PersonName, Title
 
 PostmortemStatus = Literal["draft", "in-review", "reviewed", "published"]
 POSTMORTEM_STATUSES = ("draft", "in-review", "reviewed", "published")
@@ -59,7 +59,7 @@ class ActionRecord(Record):
     id: ActionId
     incident: IncidentId
     from_postmortem: Flag = False
-    title: Annotated[Text, Field(max_length=200)]
+    title: Title
     owner: PersonName
     team: OptText = None
     due: Day

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from incidentctl.models.base import Record
 from incidentctl.models.fields import (
+    AsCount,
     Count,
     Flag,
     NameList,
@@ -34,7 +35,7 @@ class Step(Record):
     risk: Risk = "low"
     instructions: OptText = None
     command: list[Text] = []
-    timeout_seconds: Annotated[Count, Field(gt=0, le=3600)] = 60
+    timeout_seconds: Annotated[int, Field(gt=0, le=3600), AsCount] = 60
     expect: OptText = None
 
 

@@ -63,6 +63,11 @@ class IncidentSummary(View):
     resolved_at: OptTimestamp
     declined_at: OptTimestamp = None
     retrospective: bool = False
+    detection_known: bool = Field(
+        default=True,
+        description="false for an imported incident whose source gave no detection time: "
+        "detected_at is then its declaration and time to detect is unknown",
+    )
     roles: dict[str, str]
     reopen_count: int = 0
     detected_by: str | None = None
