@@ -256,6 +256,9 @@ def commit_edit(ws: Workspace, incident_id: str) -> bool:
     rel = ws.layout.relative(path)
     if not gitrepo.uncommitted(ws.root, [rel]):
         return False
+    from incidentctl.editing import refuse_saved_secrets
+
+    refuse_saved_secrets(ws, path)
     with transaction.locked(ws.layout):
         gitrepo.commit(ws.root, [rel], f"postmortem({incident_id}): edit")
     return True

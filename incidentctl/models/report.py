@@ -9,6 +9,7 @@ from incidentctl.models.fields import OptTimestamp, Timestamp
 
 SEVERITY_BASES = ("final", "initial", "max")  # what --severity-basis can name
 
+
 class Aggregate(View):
     """A duration aggregate in seconds; null figures when ``n`` is 0."""
 
