@@ -182,7 +182,16 @@ def _json_feed(title: str, incidents: list[PublicIncident]) -> str:
     )
 
 
+def _xml(text: str) -> str:
+    """Escaped XML text; characters XML 1.0 cannot hold (C0 controls, surrogates, U+FFFE/F)
+    are shown as ``\\xNN`` so the feed stays well-formed."""
+    from incidentctl.core.text import visible
+
+    return xml_escape(visible(text))
+
+
 def _atom(title: str, incidents: list[PublicIncident], now: datetime) -> str:
+    xml_escape = _xml
     entries = "".join(
         "<entry>"
         f"<id>urn:incidentctl:{xml_escape(i.key)}</id>"

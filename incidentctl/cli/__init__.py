@@ -9,8 +9,10 @@ from incidentctl.errors import ExitCode, IncidentctlError
 
 
 def _say(line: str) -> None:
+    from incidentctl.core.text import visible
+
     try:
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(visible(line) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass

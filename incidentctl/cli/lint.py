@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
-from incidentctl.cli.output import prefetch_status, workspace
+from incidentctl.cli.output import prefetch_status, workspace, write_text
 
 
 def lint(
@@ -51,7 +50,7 @@ def lint(
         only=rule or [],
         disable=disable or [],
     )
-    sys.stdout.write(output.render(result, fmt, ws.root.as_uri() + "/"))
+    write_text(output.render(result, fmt, ws.root.as_uri() + "/"), is_json=fmt in ("json", "sarif"))
     if result.summary.failed:
         raise typer.Exit(int(ExitCode.CHECK_FAILED))
 

@@ -116,13 +116,14 @@ _INVISIBLE = {0x200B, 0x200C, 0x200D, 0x2028, 0x2029, 0xFEFF}
 
 
 def _unsafe(code: int) -> bool:
-    return (
-        code < 0x20
-        or 0x7F <= code <= 0x9F
-        or code in _BIDI
-        or code in _INVISIBLE
-        or 0xD800 <= code <= 0xDFFF
-    )
+    if code < 0x20 or 0x7F <= code <= 0x9F or code in _BIDI or code in _INVISIBLE:
+        return True
+    if code < 0xA0:
+        return False
+    import unicodedata
+
+    # Other format characters, surrogates, private use, unassigned, line separators.
+    return unicodedata.category(chr(code)) in ("Cf", "Cs", "Co", "Cn", "Zl", "Zp")
 
 
 def _shown(char: str) -> str:
@@ -136,8 +137,8 @@ def visible(text: str, *, keep_newlines: bool = True) -> str:
     """``text`` with every control character made visible (``\\x1b``, ``<U+202E>``), as git
     shows odd path names: safe to print on any terminal. Tabs and (unless
     ``keep_newlines`` is False) newlines stay."""
-    if text.isprintable() and "\u200b" not in text and "\ufeff" not in text:
-        return text  # the common case: nothing to do
+    if text.isprintable():
+        return text  # the common case: nothing to do (every unsafe character is unprintable)
     out = []
     for char in text:
         if (char == "\n" and keep_newlines) or char == "\t":
@@ -163,3 +164,18 @@ def clean_output(data: bytes | str, *, tail: int) -> str:
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
     text = text[-tail:].replace("\r\n", "\n")
     return redact(visible(text))
+
+
+def json_safe(text: str) -> str:
+    """Dumped JSON with every character a terminal would act on written as ``\\uXXXX``:
+    the same value for a JSON reader (such characters only occur inside strings)."""
+    if text.isprintable():
+        return text
+    return "".join(_json_escape(ord(c)) if c not in "\n\t" and _unsafe(ord(c)) else c for c in text)
+
+
+def _json_escape(code: int) -> str:
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # a UTF-16 surrogate pair, as JSON spells characters beyond the BMP
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
