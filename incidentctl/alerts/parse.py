@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from incidentctl.clock import RANGE_TEXT, in_range
 from incidentctl.errors import RefusedError, UsageError
 from incidentctl.secretscan import redact, scan
 
@@ -46,10 +47,10 @@ def _time(value: Any, where: str, *, optional: bool = False) -> str | None:
         raise UsageError(f"{where}: {value[:40]!r} has no UTC offset")
     try:
         utc = parsed.astimezone(UTC)
-        if not 1970 <= utc.year <= 9998:
+        if not in_range(utc):
             raise OverflowError
     except OverflowError:
-        raise UsageError(f"{where}: {value[:40]!r} is outside the years 1970-9998") from None
+        raise UsageError(f"{where}: {value[:40]!r} is not {RANGE_TEXT}") from None
     return utc.isoformat().replace("+00:00", "Z")
 
 

@@ -83,7 +83,7 @@ def board(
     ctx: typer.Context,
     watch: Annotated[bool, typer.Option("--watch", help="Refresh in place until Ctrl-C.")] = False,
     interval: Annotated[
-        float, typer.Option("--interval", min=1.0, help="Seconds between refreshes.")
+        float, typer.Option("--interval", min=1.0, max=86400.0, help="Seconds between refreshes.")
     ] = 10.0,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON on stdout (for bots).")

@@ -58,7 +58,8 @@ def report(
         ),
     ] = False,
     lookback_days: Annotated[
-        int | None, typer.Option("--lookback-days", min=1, help="Repeat-class lookback window.")
+        int | None,
+        typer.Option("--lookback-days", min=1, max=36500, help="Repeat-class lookback window."),
     ] = None,
     same_service: Annotated[
         bool | None,

@@ -214,7 +214,7 @@ statuspage_app = typer.Typer(help="A static public status page.", no_args_is_hel
 def statuspage_build(
     ctx: typer.Context,
     out: Annotated[str, typer.Option("--out", "-o", help="Folder to write.")] = "statuspage",
-    days: Annotated[int, typer.Option("--days", min=1, help="History to show.")] = 90,
+    days: Annotated[int, typer.Option("--days", min=1, max=36500, help="History to show.")] = 90,
     title: Annotated[str | None, typer.Option("--title", help="Page title.")] = None,
 ) -> None:
     """Write index.html, feed.json and feed.atom from customer-facing data only."""
