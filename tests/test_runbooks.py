@@ -215,7 +215,8 @@ def test_invalid_runbook_is_named(cli: Cli, repo: Path, runbook: str) -> None:
 def _one_step_runbook(repo: Path, name: str, command: list[str], timeout: int = 10) -> str:
     text = (
         f"---\ntitle: {name}\nowner: ops\nsteps:\n  - title: Step\n    placement: automated\n"
-        f"    why: test\n    timeout_seconds: {timeout}\n    command: {json.dumps(command)}\n---\nx\n"
+        f"    why: test\n    timeout_seconds: {timeout}\n"
+        f"    command: {json.dumps(command)}\n---\nx\n"
     )
     (repo / "runbooks" / f"{name}.md").write_text(text)
     git(repo, "add", "runbooks")
