@@ -194,3 +194,18 @@ def test_invalid_utf8_on_the_command_line_writes_nothing(repo: Path) -> None:
     assert "Traceback" not in result.err
     assert tree_snapshot(repo) == before
     assert not [p for p in (repo / "incidents").iterdir() if p.name != ".gitkeep"]
+
+
+def test_postmortem_cannot_skip_review_and_moving_back_clears_stamps(
+    cli: Cli, repo: Path, incident: str
+) -> None:
+    cli.ok("postmortem", "new", incident, "--no-edit")
+    skipped = cli("postmortem", "status", incident, "published")
+    assert skipped.code == ExitCode.INVALID_STATE and "only once it is reviewed" in skipped.err
+    for status in ("in-review", "reviewed", "published", "draft"):
+        cli.ok("postmortem", "status", incident, status)
+    text = next(repo.rglob("postmortem.md")).read_text()
+    front = text.split("\n---\n", 1)[0]
+    assert "reviewed_at: \"" not in front and "published_at: \"" not in front
+    again = cli("postmortem", "status", incident, "published")
+    assert again.code == ExitCode.INVALID_STATE
