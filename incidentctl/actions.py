@@ -142,13 +142,21 @@ def parse_due(ws: Workspace, text: str) -> date:
     """``2026-12-15``, ``+14d``/``14d`` or ``2w`` from today."""
     value = text.strip().lower()
     match = re.fullmatch(r"\+?(\d+)\s*([dw])", value)
-    if match:
-        days = int(match[1]) * (7 if match[2] == "w" else 1)
-        return today(ws) + timedelta(days=days)
+    from incidentctl.clock import EARLIEST, LATEST, RANGE_TEXT
+
     try:
-        return date.fromisoformat(value)
+        if match:
+            days = int(match[1][:12]) * (7 if match[2] == "w" else 1)
+            due = today(ws) + timedelta(days=days)
+        else:
+            due = date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"invalid due date {text!r}: use 2026-12-15 or +14d") from None
+        raise UsageError(f"invalid due date {text[:40]!r}: use 2026-12-15 or +14d") from None
+    except OverflowError:
+        due = LATEST.date()
+    if not EARLIEST.date() <= due < LATEST.date():
+        raise UsageError(f"due date {text[:40]!r} is out of range: it must be {RANGE_TEXT}")
+    return due
 
 
 def view(record: ActionRecord, on: date) -> ActionView:

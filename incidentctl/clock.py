@@ -22,6 +22,18 @@ _RELATIVE = re.compile(r"(?:(?P<sign>[-+])\s*)?(?P<body>(?:\d+\s*[smhdw]\s*)+)(?
 _PART = re.compile(r"(\d+)\s*([smhdw])")
 _CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 
+# Every time accepted from any source lies in this range, so arithmetic on it (windows,
+# lookbacks, due dates) never leaves what datetime can hold.
+EARLIEST = datetime(1800, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+MAX_SPAN = LATEST - EARLIEST
+RANGE_TEXT = "between 1800 and 2999"
+
+
+def in_range(value: datetime) -> bool:
+    """Whether ``value`` (timezone-aware) is inside the supported range."""
+    return EARLIEST <= value < LATEST
+
 
 def system_clock() -> datetime:
     """The current time in UTC, or the fixed instant in ``INCIDENTCTL_NOW`` (for replays, tests)."""
@@ -36,17 +48,28 @@ def parse_timestamp(text: str, *, what: str = "timestamp") -> datetime:
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"{what} {text!r} is not an ISO-8601 timestamp") from None
+        raise ValueError(f"{what} {text[:60]!r} is not an ISO-8601 timestamp") from None
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{what} {text!r} has no UTC offset (write it with Z or +HH:MM)")
-    return value.astimezone(UTC)
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = EARLIEST - timedelta(days=1)
+    if not in_range(utc):
+        raise ValueError(f"{what} {text!r} is not {RANGE_TEXT}")
+    return utc
 
 
 def _relative(text: str) -> timedelta | None:
     match = _RELATIVE.fullmatch(text)
     if not match:
         return None
-    seconds = sum(int(n) * _UNITS[u] for n, u in _PART.findall(match["body"]))
+    parts = _PART.findall(match["body"])
+    if any(len(n) > 12 for n, _ in parts):
+        raise UsageError(f"relative time {text[:40]!r} is too far away; it must be {RANGE_TEXT}")
+    seconds = sum(int(n) * _UNITS[u] for n, u in parts)
+    if seconds > MAX_SPAN.total_seconds():
+        raise UsageError(f"relative time {text[:40]!r} is too far away; it must be {RANGE_TEXT}")
     if match["sign"] == "+" and not match["ago"]:
         return timedelta(seconds=seconds)
     if match["sign"] == "-" or match["ago"]:
@@ -72,6 +95,16 @@ def _localize(naive: datetime, zone: tzinfo, original: str) -> datetime:
 
 def parse_when(text: str, *, zone: tzinfo, now: datetime, allow_future: bool = False) -> datetime:
     """Parse a command-line time; raise :class:`UsageError` with a one-line reason."""
+    try:
+        result = _parse_when(text, zone=zone, now=now, allow_future=allow_future)
+    except (OverflowError, ValueError):
+        result = None
+    if result is None or not in_range(result):
+        raise UsageError(f"time {text[:60]!r} is out of range: it must be {RANGE_TEXT}")
+    return result
+
+
+def _parse_when(text: str, *, zone: tzinfo, now: datetime, allow_future: bool) -> datetime:
     raw = text.strip()
     lowered = raw.lower()
     result: datetime | None = None

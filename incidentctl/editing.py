@@ -30,6 +30,36 @@ def check(ws: Workspace, path: Path, postmortem: bool) -> None:
         raise RecordError(f"id: {record.id!r} must stay {path.parent.name!r}", path=shown)
 
 
+def refuse_saved_secrets(ws: Workspace, path: Path, *, keep: bool = True) -> None:
+    """Before an edit is committed: refuse a secret the editor saved on a line the committed
+    version lacks. Unless ``keep`` is False (the editor opens again on it), the saved text
+    is moved to a file under the git dir (never committed) and the committed version is
+    put back, so nothing with the secret stays in the tree."""
+    from incidentctl.core.text import refuse_secrets_in_files
+    from incidentctl.errors import RefusedError
+    from incidentctl.store.atomic import replace
+    from incidentctl.store.transaction import replace_or_create, state_dir
+
+    rel = ws.layout.relative(path)
+    text = read_bytes(path).decode("utf-8", "replace")
+    committed = gitrepo.cat_objects(ws.root, [f"HEAD:{rel}"])[0]
+    before = committed.data.decode("utf-8", "replace") if committed is not None else None
+    try:
+        refuse_secrets_in_files({rel: (text, before)}, saved="nothing was committed")
+    except RefusedError as exc:
+        if not keep:
+            raise
+        kept = state_dir(ws.layout) / "rejected" / rel.replace("/", "--")
+        replace_or_create(kept, text)
+        if before is not None:
+            replace(path, before)
+        raise RefusedError(
+            f"{exc.message}; your text is kept in {kept}"
+            + ("" if before is None else f" and {rel} is back as committed"),
+            hint=exc.hint,
+        ) from None
+
+
 def edit(
     ws: Workspace,
     ref: str,
@@ -52,9 +82,11 @@ def edit(
         open_in_editor(path)
         try:
             check(ws, path, postmortem)
+            refuse_saved_secrets(ws, path, keep=False)
             break
         except IncidentctlError as exc:
             if retry is None or not retry(exc):
+                refuse_saved_secrets(ws, path)
                 raise
     rel = ws.layout.relative(path)
     if not gitrepo.uncommitted(ws.root, [rel]):

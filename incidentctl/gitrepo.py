@@ -186,7 +186,9 @@ def commit(cwd: Path, paths: Sequence[str], message: str) -> None:
     the index as it is when nothing else is staged, otherwise the named paths.
     """
     from incidentctl import gitcommit
+    from incidentctl.core.text import visible
 
+    message = visible(message)  # git log shows a title's ESC as \x1b, never acts on it
     try:
         if gitcommit.commit_onto_head(cwd, paths, message):
             return

@@ -7,12 +7,10 @@ with a timeout. Its output tail is kept, with anything that looks like a secret 
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from incidentctl.models.views import IncidentView
-from incidentctl.secretscan import RULES
 
 OUTPUT_TAIL = 2000
 
@@ -26,34 +24,19 @@ class HookResult:
     output: str
 
 
-def redact(text: str) -> str:
-    """``text`` with every secret-looking span replaced."""
-    for rule in RULES:
-        text = rule.pattern.sub(f"[redacted {rule.id}]", text)
-    return text
-
-
 def run(command: list[str], view: IncidentView, *, cwd: Path, timeout: float) -> HookResult:
-    """Run ``command`` with the incident JSON on stdin."""
-    payload = json.dumps(view.model_dump(mode="json", by_alias=True))
+    """Run ``command`` with the incident JSON on stdin; at the timeout its whole process
+    group is killed. The output kept is made safe to record (controls shown, secrets
+    redacted)."""
+    from incidentctl import process
+    from incidentctl.core.text import clean_output
+
+    payload = json.dumps(view.model_dump(mode="json", by_alias=True)).encode()
     try:
-        proc = subprocess.run(
-            command,
-            input=payload,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            cwd=cwd,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        out = (
-            exc.stdout
-            if isinstance(exc.stdout, str)
-            else (exc.stdout or b"").decode("utf-8", "replace")
-        )
-        return HookResult("timeout", None, redact(out[-OUTPUT_TAIL:]))
+        done = process.run(command, timeout=timeout, cwd=cwd, stdin=payload, keep=4 * OUTPUT_TAIL)
     except OSError as exc:
         return HookResult("failed", None, f"could not start {command[0]!r}: {exc.strerror}")
-    output = (proc.stdout + proc.stderr)[-OUTPUT_TAIL:]
-    return HookResult("sent" if proc.returncode == 0 else "failed", proc.returncode, redact(output))
+    output = clean_output(done.output, tail=OUTPUT_TAIL)
+    if done.timed_out:
+        return HookResult("timeout", None, output)
+    return HookResult("sent" if done.exit_code == 0 else "failed", done.exit_code, output)

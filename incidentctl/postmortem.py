@@ -256,9 +256,30 @@ def commit_edit(ws: Workspace, incident_id: str) -> bool:
     rel = ws.layout.relative(path)
     if not gitrepo.uncommitted(ws.root, [rel]):
         return False
+    from incidentctl.editing import refuse_saved_secrets
+
+    refuse_saved_secrets(ws, path)
     with transaction.locked(ws.layout):
         gitrepo.commit(ws.root, [rel], f"postmortem({incident_id}): edit")
     return True
+
+
+def status_changes(record: PostmortemRecord, status: str, now: datetime) -> dict[str, Any] | None:
+    """The frontmatter changes for a move from ``current`` to ``status``; None when the
+    move would skip the review (``published`` is reached only from ``reviewed``). Moving
+    back clears the timestamps of the states left behind."""
+    if status == "published" and record.status != "reviewed":
+        return None
+    changes: dict[str, Any] = {"status": status}
+    if status in ("reviewed", "published") and record.reviewed_at is None:
+        changes["reviewed_at"] = now
+    if status == "published":
+        changes["published_at"] = now
+    if status in ("draft", "in-review") and record.reviewed_at is not None:
+        changes["reviewed_at"] = None
+    if status != "published" and record.published_at is not None:
+        changes["published_at"] = None
+    return changes
 
 
 def set_status(ws: Workspace, ref: str, status: str, *, commit: bool = True) -> PostmortemRecord:
@@ -279,11 +300,13 @@ def set_status(ws: Workspace, ref: str, status: str, *, commit: bool = True) -> 
         record, _ = current
         if record.status == status:
             raise InvalidStateError(f"the post-mortem of {incident_id} is already {status}")
-        changes: dict[str, Any] = {"status": status}
-        if status in ("reviewed", "published") and record.reviewed_at is None:
-            changes["reviewed_at"] = ws.now()
-        if status == "published":
-            changes["published_at"] = ws.now()
+        changes = status_changes(record, status, ws.now())
+        if changes is None:
+            raise InvalidStateError(
+                f"the post-mortem of {incident_id} is {record.status}; it can be published "
+                "only once it is reviewed; nothing was changed",
+                hint=f"incidentctl postmortem status {incident_id} reviewed",
+            )
         text = update_frontmatter(read_bytes(path), changes)
         updated, _, _ = parse(text.encode("utf-8"), ws.layout.relative(path))
         change = transaction.Change(

@@ -175,6 +175,19 @@ def survivors(text: str, people: dict[str, str], red: Redactions) -> list[str]:
     return found
 
 
+def refusal_hint(left: list[str]) -> str:
+    """How to get past a refusal; a secret is removed, never listed in a committed file."""
+    if any(item.startswith("a secret") for item in left):
+        return (
+            "remove the secret from the post-mortem and rotate it; do not add it to "
+            f"{REDACTIONS_FILE}, which is committed too"
+        )
+    return (
+        "mark the span <!-- internal --> … <!-- /internal -->, or add the term to "
+        f"{REDACTIONS_FILE}"
+    )
+
+
 @dataclass(frozen=True)
 class Published:
     """A redacted post-mortem ready to write."""
@@ -243,8 +256,7 @@ def build(ws: Workspace, ref: str, *, draft: bool = False) -> Published:
         raise RefusedError(
             f"publishing {incident_id} refused: {', '.join(sorted(set(left)))} would "
             "survive redaction; nothing was written",
-            hint="mark the span <!-- internal --> … <!-- /internal -->, or add the term to "
-            f"{REDACTIONS_FILE}",
+            hint=refusal_hint(left),
         )
     title = text.split("\n", 1)[0].lstrip("# ").strip()
     return Published(

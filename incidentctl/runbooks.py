@@ -7,9 +7,6 @@ can run. Each step's outcome becomes a timeline event, or an exercise record on 
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -18,7 +15,6 @@ from pydantic import ValidationError
 
 from incidentctl import gitrepo
 from incidentctl.errors import NotFoundError, RecordError, RefusedError, UsageError
-from incidentctl.hooks import redact
 from incidentctl.ids import new_event_id
 from incidentctl.models.runbook import Exercise, RunbookRecord, Step
 from incidentctl.models.views import IncidentView
@@ -237,40 +233,44 @@ class StepResult:
 
 
 def expand(command: list[str], params: dict[str, str]) -> list[str]:
-    """Fill ``{name}`` parameters into arguments (literal values, no shell)."""
+    """Fill ``{name}`` parameters into arguments (literal values, no shell).
+
+    A value never becomes an option of the command it is passed to: an argument that
+    starts with a parameter whose value starts with ``-`` is refused.
+    """
     argv = []
-    for arg in command:
+    for position, arg in enumerate(command):
         for key, value in params.items():
-            arg = arg.replace("{" + key + "}", value)
+            token = "{" + key + "}"
+            if token not in arg:
+                continue
+            if "\x00" in value:
+                raise UsageError(f"--param {key}: the value contains a NUL byte")
+            if position > 0 and arg.startswith(token) and value.startswith("-"):
+                raise UsageError(
+                    f"--param {key}={value[:40]!r} starts with '-', so {command[0]!r} would "
+                    "read it as an option; nothing was run",
+                    hint="parameters are values, never options",
+                )
+            arg = arg.replace(token, value)
         argv.append(arg)
     return argv
 
 
 def execute(argv: list[str], timeout: int, cwd: Path) -> tuple[str, int | None, str]:
-    """Run without a shell; kill the whole process group at the timeout."""
+    """Run without a shell; kill the whole process group at the timeout. The output kept
+    is made safe to record (controls shown, secrets redacted)."""
+    from incidentctl import process
+    from incidentctl.core.text import clean_output
+
     try:
-        proc = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        done = process.run(argv, timeout=timeout, cwd=cwd, keep=4 * OUTPUT_TAIL)
     except OSError as exc:
         return "failed", None, f"could not start {argv[0]!r}: {exc.strerror}"
-    try:
-        out, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            proc.kill()
-        out, _ = proc.communicate()
-        text = out.decode("utf-8", "replace")[-OUTPUT_TAIL:]
-        return "timeout", None, redact(text + f"\n[killed after {timeout}s timeout]")
-    text = redact(out.decode("utf-8", "replace")[-OUTPUT_TAIL:])
-    return ("ok" if proc.returncode == 0 else "failed"), proc.returncode, text
+    text = clean_output(done.output, tail=OUTPUT_TAIL)
+    if done.timed_out:
+        return "timeout", None, text + f"\n[killed after {timeout}s timeout]"
+    return ("ok" if done.exit_code == 0 else "failed"), done.exit_code, text
 
 
 def record_incident_step(

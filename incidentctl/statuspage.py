@@ -194,7 +194,16 @@ def _json_feed(title: str, incidents: list[PublicIncident], base: str | None) ->
     return json.dumps(feed, indent=2, ensure_ascii=False) + "\n"
 
 
+def _xml(text: str) -> str:
+    """Escaped XML text; characters XML 1.0 cannot hold (C0 controls, surrogates, U+FFFE/F)
+    are shown as ``\\xNN`` so the feed stays well-formed."""
+    from incidentctl.core.text import visible
+
+    return xml_escape(visible(text))
+
+
 def _atom(title: str, incidents: list[PublicIncident], now: datetime, base: str | None) -> str:
+    xml_escape = _xml
     home = base or ""
     entries = "".join(
         "<entry>"

@@ -210,3 +210,63 @@ def test_invalid_runbook_is_named(cli: Cli, repo: Path, runbook: str) -> None:
     assert f"runbooks/{runbook}.md:" in result.err
     findings = json.loads(cli("lint", "--format", "json").out)
     assert any(f["rule"] == "runbook/placement" for f in findings["findings"])
+
+
+def _one_step_runbook(repo: Path, name: str, command: list[str], timeout: int = 10) -> str:
+    text = (
+        f"---\ntitle: {name}\nowner: ops\nsteps:\n  - title: Step\n    placement: automated\n"
+        f"    why: test\n    timeout_seconds: {timeout}\n"
+        f"    command: {json.dumps(command)}\n---\nx\n"
+    )
+    (repo / "runbooks" / f"{name}.md").write_text(text)
+    git(repo, "add", "runbooks")
+    git(repo, "commit", "-qm", f"runbook {name}")
+    return name
+
+
+def test_params_are_never_options(cli: Cli, repo: Path, incident: str) -> None:
+    name = _one_step_runbook(repo, "gitlog", ["git", "log", "-1", "{rev}"])
+    canary = repo.parent / "canary"
+    before = git(repo, "rev-list", "--count", "HEAD")
+    result = cli(
+        "runbook", "run", name, "--incident", incident, "--param", f"rev=--output={canary}"
+    )
+    assert result.code == 2 and "starts with '-'" in result.err
+    assert not canary.exists()
+    assert git(repo, "rev-list", "--count", "HEAD") == before
+
+
+def test_dry_run_commits_nothing(cli: Cli, repo: Path, runbook: str, incident: str) -> None:
+    before = git(repo, "rev-list", "--count", "HEAD")
+    cli("runbook", "run", runbook, "--incident", incident, "--dry-run", "--param", "target=x")
+    assert git(repo, "rev-list", "--count", "HEAD") == before
+    assert is_clean(repo)
+
+
+def test_background_child_holding_stdout_does_not_make_a_timeout(
+    cli: Cli, repo: Path, incident: str
+) -> None:
+    script = (
+        "import subprocess, sys; print('started', flush=True);"
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(20)'])"
+    )
+    name = _one_step_runbook(repo, "bg", [sys.executable, "-c", script], timeout=5)
+    started = time.monotonic()
+    cli.ok("runbook", "run", name, "--incident", incident)
+    assert time.monotonic() - started < 4
+    assert _runbook_events(cli, incident)[-1]["details"]["outcome"] == "ok"
+
+
+def test_timeout_returns_on_time_when_a_grandchild_leaves_the_group(
+    cli: Cli, repo: Path, incident: str
+) -> None:
+    script = (
+        "import subprocess, sys, time;"
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(20)'],"
+        " start_new_session=True); time.sleep(20)"
+    )
+    name = _one_step_runbook(repo, "escape", [sys.executable, "-c", script], timeout=1)
+    started = time.monotonic()
+    cli("runbook", "run", name, "--incident", incident)
+    assert time.monotonic() - started < 6
+    assert _runbook_events(cli, incident)[-1]["details"]["outcome"] == "timeout"

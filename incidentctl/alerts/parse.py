@@ -8,8 +8,9 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from incidentctl.errors import UsageError
-from incidentctl.hooks import redact
+from incidentctl.clock import RANGE_TEXT, in_range
+from incidentctl.errors import RefusedError, UsageError
+from incidentctl.secretscan import redact, scan
 
 ZERO_TIME = "0001-01-01T00:00:00Z"
 
@@ -41,10 +42,38 @@ def _time(value: Any, where: str, *, optional: bool = False) -> str | None:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"{where}: {value!r} is not an ISO-8601 time") from None
+        raise UsageError(f"{where}: {value[:40]!r} is not an ISO-8601 time") from None
     if parsed.tzinfo is None:
-        raise UsageError(f"{where}: {value!r} has no UTC offset")
-    return parsed.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        raise UsageError(f"{where}: {value[:40]!r} has no UTC offset")
+    try:
+        utc = parsed.astimezone(UTC)
+        if not in_range(utc):
+            raise OverflowError
+    except OverflowError:
+        raise UsageError(f"{where}: {value[:40]!r} is not {RANGE_TEXT}") from None
+    return utc.isoformat().replace("+00:00", "Z")
+
+
+def _identifier(value: str, where: str) -> str:
+    """A value that names or keys an alert: refused (not redacted) when it holds a secret,
+    since a redacted placeholder would merge different alerts."""
+    found = scan(value)
+    if found:
+        raise RefusedError(
+            f"{where} looks like a secret ({found[0].rule}: {found[0].excerpt}); "
+            "the alert was not stored"
+        )
+    return value
+
+
+def _text(value: Any) -> str:
+    """A label or annotation value as text (huge numbers and nested values included)."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value)[:500]
+    except (ValueError, RecursionError):
+        return "[unprintable value]"
 
 
 def _labels(value: Any, where: str) -> dict[str, str]:
@@ -52,7 +81,10 @@ def _labels(value: Any, where: str) -> dict[str, str]:
         return {}
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
         raise UsageError(f"{where}: labels must be an object of strings")
-    return {k: redact(str(v))[:500] for k, v in value.items()}
+    return {
+        _identifier(k, f"{where}: label name")[:200]: redact(_text(v))[:500]
+        for k, v in value.items()
+    }
 
 
 def fingerprint_of(labels: dict[str, str], only: list[str]) -> str:
@@ -85,15 +117,19 @@ def _one(
         raise UsageError(f"{where}: fingerprint must be a non-empty string")
     if not labels and not given:
         raise UsageError(f"{where}: an alert needs labels or a fingerprint")
-    summary = str(
+    summary = _text(
         raw.get("summary")
         or notes.get("summary")
         or notes.get("description")
         or labels.get("alertname", "")
     )
     return Alert(
-        source=str(raw.get("source") or source)[:100],
-        fingerprint=(given.strip()[:64] if given else fingerprint_of(labels, fp_labels)),
+        source=_identifier(_text(raw.get("source") or source)[:100], f"{where}.source"),
+        fingerprint=(
+            _identifier(given.strip()[:64], f"{where}.fingerprint")
+            if given
+            else fingerprint_of(labels, fp_labels)
+        ),
         status=status,
         starts_at=starts or "",
         ends_at=ends,
@@ -122,6 +158,52 @@ def _truncated(doc: dict[str, Any], where: str) -> int:
     return value
 
 
+MAX_DEPTH = 32
+
+
+class _NotJson(Exception):
+    pass
+
+
+def _depth_ok(text: str) -> bool:
+    """No deeper than MAX_DEPTH brackets (measured before the recursive parser runs)."""
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return False
+        elif char in "]}":
+            depth -= 1
+    return True
+
+
+def _json(text: str, where: str) -> Any:
+    """One JSON document; deep nesting and huge numbers are input errors, not crashes."""
+    if not _depth_ok(text):
+        raise UsageError(f"{where}: JSON is nested deeper than {MAX_DEPTH} levels")
+    try:
+        value = json.loads(text)
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        raise UsageError(f"{where}: JSON holds a lone surrogate (\\ud800-\\udfff)") from None
+    except json.JSONDecodeError as exc:
+        raise _NotJson(exc.msg) from None
+    except (ValueError, RecursionError) as exc:  # e.g. an integer of 5,000 digits
+        raise UsageError(f"{where}: JSON value out of range ({str(exc)[:80]})") from None
+
+
 def parse(body: bytes, *, fp_labels: list[str]) -> list[Alert]:
     """Every alert in an Alertmanager payload, a JSON object/array, or JSON lines."""
     return parse_delivery(body, fp_labels=fp_labels).alerts
@@ -138,16 +220,16 @@ def parse_delivery(body: bytes, *, fp_labels: list[str]) -> Delivery:
     if not stripped:
         raise UsageError("alert input is empty")
     try:
-        documents: list[Any] = [json.loads(stripped)]
-    except json.JSONDecodeError:
+        documents: list[Any] = [_json(stripped, "payload")]
+    except _NotJson:
         documents = []
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
-                documents.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise UsageError(f"line {number}: not JSON ({exc.msg})") from None
+                documents.append(_json(line, f"line {number}"))
+            except _NotJson as exc:
+                raise UsageError(f"line {number}: not JSON ({exc})") from None
     alerts: list[Alert] = []
     truncated = 0
     webhook = False

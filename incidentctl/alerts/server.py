@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from incidentctl.alerts import service, spool
-from incidentctl.errors import IncidentctlError, UsageError
+from incidentctl.errors import IncidentctlError, RefusedError, UsageError
 from incidentctl.workspace import Workspace
 
 PATHS = ("/", "/alerts", "/api/v1/alerts", "/webhook")
@@ -96,9 +96,12 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             try:
                 length = int(length_text)
             except ValueError:
+                length = -1
+            if length < 0 or len(length_text) > 20:
                 self._reply(400, {"error": "bad Content-Length"})
+                self.close_connection = True
                 return
-            if length < 0 or length > receiver.limit:
+            if length > receiver.limit:
                 # Read (and drop) a moderately large body first, so the client gets the
                 # answer instead of a reset connection.
                 left = length if 0 < length <= DRAIN_LIMIT else 0
@@ -119,8 +122,15 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             except UsageError as exc:
                 self._reply(400, {"error": exc.message})
                 return
+            except RefusedError as exc:
+                self._reply(422, {"error": exc.message})
+                return
             except IncidentctlError as exc:
                 self._reply(503, {"error": exc.message})
+                return
+            except Exception as exc:  # a bug: one log line and a 500, never a traceback
+                receiver.log(f"internal error on a delivery: {type(exc).__name__}: {exc}")
+                self._reply(500, {"error": "internal error; the delivery was not stored"})
                 return
             if duplicate:
                 self._reply(200, {"status": "duplicate"})
@@ -131,12 +141,22 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 resets connections from ~25 concurrent senders.
+    request_queue_size = 512
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        exc = sys.exc_info()[1]  # one line in the log, never a traceback
+        Receiver.log(f"connection from {client_address!r} failed: {type(exc).__name__}: {exc}")
+
+
 def serve(ws: Workspace, host: str, port: int, token: str | None) -> int:
     """Run until SIGTERM or Ctrl-C; returns the process exit code."""
     receiver = Receiver(ws, token)
     receiver.flush()  # commit anything a previous run stored but did not commit
     try:
-        httpd = ThreadingHTTPServer((host, port), _handler(receiver))
+        httpd = _Server((host, port), _handler(receiver))
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     httpd.daemon_threads = True

@@ -9,11 +9,28 @@ from incidentctl.errors import ExitCode, IncidentctlError
 
 
 def _say(line: str) -> None:
+    from incidentctl.core.text import visible
+
     try:
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(visible(line) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
+
+
+def _refuse_undecodable(args: list[str]) -> None:
+    """Invalid UTF-8 on the command line arrives as lone surrogates: refuse it up front,
+    naming the option, before anything is read or written."""
+    from incidentctl.errors import UsageError
+
+    for number, arg in enumerate(args):
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in arg):
+            before = args[number - 1] if number and args[number - 1].startswith("-") else None
+            what = f"the value of {before}" if before else f"argument {number + 1}"
+            raise UsageError(
+                f"{what} is not valid UTF-8; nothing was written",
+                hint="check the encoding of what you pasted or passed",
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
+        _refuse_undecodable(args)
         from incidentctl.cli.app import app, repeated_repos
 
         result = app(args=repeated_repos(args), prog_name="incidentctl", standalone_mode=False)

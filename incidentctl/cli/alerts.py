@@ -71,9 +71,23 @@ def serve(
     if not host or not port_text.isdigit() or not 0 <= int(port_text) < 65536:
         raise UsageError(f"--listen {listen!r} must be HOST:PORT, e.g. 127.0.0.1:9095")
     token = os.environ.get("INCIDENTCTL_ALERT_TOKEN")
+    where = "INCIDENTCTL_ALERT_TOKEN"
     if token_file is not None:
-        token = token_file.read_text(encoding="utf-8").strip()
-    raise typer.Exit(run(workspace(ctx), host.strip("[]"), int(port_text), token or None))
+        where = f"--token-file {token_file}"
+        try:
+            token = token_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not valid UTF-8"
+            raise UsageError(f"cannot read {where}: {reason}") from None
+    if token is not None:
+        token = token.strip()
+        if not token or any(c.isspace() or not c.isprintable() for c in token):
+            raise UsageError(
+                f"{where} holds no usable token (empty, or spaces or control characters "
+                "inside); refusing to accept alerts without authentication",
+                hint="write one token of printable characters into it, e.g. 'openssl rand -hex 32'",
+            )
+    raise typer.Exit(run(workspace(ctx), host.strip("[]"), int(port_text), token))
 
 
 @alert_app.command("groups")

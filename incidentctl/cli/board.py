@@ -18,8 +18,13 @@ if TYPE_CHECKING:
 
 
 def _table(ws: Workspace) -> Table:
-    from rich.markup import escape
+    from rich.markup import escape as markup_escape
     from rich.table import Table
+
+    from incidentctl.core.text import one_line
+
+    def escape(text: str) -> str:
+        return markup_escape(one_line(text))
 
     from incidentctl.board import rows
     from incidentctl.display import human, local
@@ -42,7 +47,7 @@ def _table(ws: Workspace) -> Table:
     for row in rows(views, ws.config, now):
         roles = (
             ", ".join(
-                f"[bold red]{r} (overdue)[/]" if r in row.overdue_roles else r
+                f"[bold red]{escape(r)} (overdue)[/]" if r in row.overdue_roles else escape(r)
                 for r in row.unfilled_roles
             )
             or "-"
@@ -78,7 +83,7 @@ def board(
     ctx: typer.Context,
     watch: Annotated[bool, typer.Option("--watch", help="Refresh in place until Ctrl-C.")] = False,
     interval: Annotated[
-        float, typer.Option("--interval", min=1.0, help="Seconds between refreshes.")
+        float, typer.Option("--interval", min=1.0, max=86400.0, help="Seconds between refreshes.")
     ] = 10.0,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON on stdout (for bots).")

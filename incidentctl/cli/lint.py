@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
-from incidentctl.cli.output import prefetch_status, workspace
+from incidentctl.cli.output import prefetch_status, workspace, write_text
 
 
 def lint(
@@ -52,7 +51,10 @@ def lint(
         disable=disable or [],
     )
     top, prefix = runner.ci_base(ws) if fmt in ("github", "sarif", "gitlab") else (ws.root, "")
-    sys.stdout.write(output.render(result, fmt, top.as_uri() + "/", prefix))
+    write_text(
+        output.render(result, fmt, top.as_uri() + "/", prefix),
+        is_json=fmt in ("json", "sarif", "gitlab"),
+    )
     if result.summary.failed:
         raise typer.Exit(int(ExitCode.CHECK_FAILED))
 

@@ -30,15 +30,30 @@ def prefetch_status(ctx: typer.Context) -> None:
 
 
 def print_json(data: Any) -> None:
-    """Data for machines, on stdout."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    """Data for machines, on stdout; characters a terminal would act on are \\u-escaped
+    (the same JSON value, safe to see)."""
+    from incidentctl.core.text import json_safe
+
+    sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 def note(text: str) -> None:
-    """A message for people, on stderr."""
-    sys.stderr.write(text + "\n")
+    """A message for people, on stderr, with control characters made visible."""
+    from incidentctl.core.text import visible
+
+    sys.stderr.write(visible(text) + "\n")
 
 
 def data_line(text: str) -> None:
-    """One line of data on stdout."""
-    sys.stdout.write(text + "\n")
+    """One line of data on stdout, with control characters made visible."""
+    from incidentctl.core.text import visible
+
+    sys.stdout.write(visible(text) + "\n")
+
+
+def write_text(text: str, *, is_json: bool = False) -> None:
+    """Rendered text (a report, a draft) on stdout, with control characters made visible
+    (JSON and SARIF get them \\u-escaped instead, which keeps the value)."""
+    from incidentctl.core.text import json_safe, visible
+
+    sys.stdout.write(json_safe(text) if is_json else visible(text))

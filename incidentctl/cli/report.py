@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from incidentctl.cli.output import note, prefetch_status
+from incidentctl.cli.output import note, prefetch_status, write_text
 
 if TYPE_CHECKING:
     from incidentctl.store.bulk import LoadProblem
@@ -58,7 +58,8 @@ def report(
         ),
     ] = False,
     lookback_days: Annotated[
-        int | None, typer.Option("--lookback-days", min=1, help="Repeat-class lookback window.")
+        int | None,
+        typer.Option("--lookback-days", min=1, max=36500, help="Repeat-class lookback window."),
     ] = None,
     same_service: Annotated[
         bool | None,
@@ -119,7 +120,10 @@ def report(
         (replace if target.exists() else write_new)(target, text or "")
         note(f"wrote {output}")
     elif text is not None:
-        sys.stdout.write(text)
+        if fmt == "table":  # rich's own styling; every cell was made safe when rendered
+            sys.stdout.write(text)
+        else:
+            write_text(text, is_json=fmt == "json")
     for name, problem in problems:
         note(f"error: {name}: {problem.error.message}")
     if problems:

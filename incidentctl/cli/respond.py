@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from incidentctl.cli.output import data_line, note, print_json, workspace
+from incidentctl.cli.output import data_line, note, print_json, workspace, write_text
 
 comms_app = typer.Typer(help="Draft and record incident communications.", no_args_is_help=True)
 policy_app = typer.Typer(help="The severity policy: show it, test it.", no_args_is_help=True)
@@ -24,7 +24,7 @@ def comms_draft(
     """Draft an update for a surface from the incident's state and its template."""
     from incidentctl.comms import draft
 
-    sys.stdout.write(draft(workspace(ctx), incident, surface))
+    write_text(draft(workspace(ctx), incident, surface))
 
 
 @comms_app.command("post")
@@ -214,7 +214,7 @@ statuspage_app = typer.Typer(help="A static public status page.", no_args_is_hel
 def statuspage_build(
     ctx: typer.Context,
     out: Annotated[str, typer.Option("--out", "-o", help="Folder to write.")] = "statuspage",
-    days: Annotated[int, typer.Option("--days", min=1, help="History to show.")] = 90,
+    days: Annotated[int, typer.Option("--days", min=1, max=36500, help="History to show.")] = 90,
     title: Annotated[str | None, typer.Option("--title", help="Page title.")] = None,
     base_url: Annotated[
         str | None,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from incidentctl.cli.output import data_line, note, print_json, workspace
+from incidentctl.cli.output import data_line, note, print_json, workspace, write_text
 
 postmortem_app = typer.Typer(
     help="Blameless post-mortems: draft, review, publish.", no_args_is_help=True
@@ -126,7 +126,7 @@ def pm_check(ctx: typer.Context, incident: IdArg) -> None:
 
         raise InvalidStateError(f"incident {incident_id} has no post-mortem")
     result = runner.run(ws, paths=[str(path)], only=["blameless", "schema", "integrity", "secrets"])
-    sys.stdout.write(output.text(result))
+    write_text(output.text(result))
     if result.findings:
         raise typer.Exit(int(ExitCode.CHECK_FAILED))
 
@@ -373,9 +373,9 @@ def action_export(
     records, _ = actions.all_actions(ws)
     chosen = [r for r in records if r.status == "open" or not open_only]
     if fmt == "github":
-        sys.stdout.write(json.dumps(trackers.github(chosen), indent=2) + "\n")
+        write_text(json.dumps(trackers.github(chosen), indent=2) + "\n", is_json=True)
     elif fmt == "jira-csv":
-        sys.stdout.write(trackers.jira_csv(chosen))
+        write_text(trackers.jira_csv(chosen))
     else:
         raise UsageError("--format must be github or jira-csv")
 

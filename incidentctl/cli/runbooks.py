@@ -131,6 +131,7 @@ def run(
 ) -> None:
     """Run a runbook's steps: manual ones are shown, others run without a shell."""
     from incidentctl import runbooks
+    from incidentctl.core.text import clean_person
     from incidentctl.errors import ExitCode, UsageError
 
     ws = workspace(ctx)
@@ -149,7 +150,7 @@ def run(
     record, _ = runbooks.load(ws, name)
     runbooks.require_committed(ws, name)
     incident_id = ws.resolve_id(incident) if incident else None
-    person = by or ws.default_person()
+    person = clean_person(by) if by else ws.default_person()
     chosen = list(enumerate(record.steps, start=1))
     if step is not None:
         if step > len(chosen):
@@ -164,6 +165,8 @@ def run(
             for line in (spec.instructions or "").splitlines():
                 note(f"  {line}")
             result = runbooks.StepResult(number, spec, "shown", None, spec.instructions or "", argv)
+            if dry_run:
+                continue  # a dry run records nothing
         elif dry_run:
             note(f"  would run: {argv}")
             continue

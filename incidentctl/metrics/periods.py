@@ -27,6 +27,10 @@ def parse_quarter(text: str) -> tuple[datetime, datetime]:
     match = _QUARTER.fullmatch(text.strip())
     if not match:
         raise UsageError(f"invalid quarter {text!r}: write it like 2026Q3")
+    from incidentctl.clock import EARLIEST, LATEST, RANGE_TEXT
+
+    if not EARLIEST.year <= int(match[1]) < LATEST.year:
+        raise UsageError(f"quarter {text!r} is out of range: the year must be {RANGE_TEXT}")
     return quarter_bounds(int(match[1]), int(match[2]))
 
 
@@ -80,4 +84,9 @@ def parse_day_or_time(text: str) -> datetime | None:
         day = date.fromisoformat(text.strip())
     except ValueError:
         return None
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    from incidentctl.clock import RANGE_TEXT, in_range
+
+    moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    if not in_range(moment):
+        raise UsageError(f"date {text.strip()!r} is out of range: it must be {RANGE_TEXT}")
+    return moment

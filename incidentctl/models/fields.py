@@ -60,8 +60,12 @@ def _count(value: Any) -> Any:
 
 def _timestamp(value: Any) -> Any:
     if isinstance(value, datetime):
+        from incidentctl.clock import RANGE_TEXT, in_range
+
         if value.tzinfo is None:
             raise ValueError("timestamp has no UTC offset")
+        if not in_range(value):
+            raise ValueError(f"timestamp {value.isoformat()} is not {RANGE_TEXT}")
         return value
     if isinstance(value, str) and not (isinstance(value, Plain) and value in _NULLS):
         return parse_timestamp(value)
@@ -127,10 +131,15 @@ def _day(value: Any) -> Any:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if isinstance(value, str) and not (isinstance(value, Plain) and value in _NULLS):
+        from incidentctl.clock import EARLIEST, LATEST, RANGE_TEXT
+
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(f"expected a date like 2026-12-15, got {value!r}") from None
+        if not EARLIEST.date() <= day < LATEST.date():
+            raise ValueError(f"date {value!r} is not {RANGE_TEXT}")
+        return day
     raise ValueError(f"expected a date like 2026-12-15, got {value!r}")
 
 

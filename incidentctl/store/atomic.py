@@ -10,6 +10,7 @@ import contextlib
 import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from incidentctl.errors import EnvironmentProblem
@@ -101,8 +102,12 @@ _FIRST_READ = 1 << 14  # os.read allocates the size asked for: keep it small
 
 def read_bytes(path: Path | str) -> bytes:
     """Read a record file without following a symlink at its last component."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    # O_NONBLOCK: a FIFO (or device) where a record should be must not hang the reader.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(errno.EINVAL, "not a regular file", str(path))
         data = os.read(fd, _FIRST_READ)  # almost every record fits in one read
         if len(data) < _FIRST_READ:
             return data

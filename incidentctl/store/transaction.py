@@ -17,7 +17,7 @@ from pathlib import Path
 
 from incidentctl import gitrepo
 from incidentctl.errors import EnvironmentProblem
-from incidentctl.store.atomic import replace, write_new
+from incidentctl.store.atomic import read_bytes, replace, write_new
 from incidentctl.store.layout import Layout
 from incidentctl.store.lock import clone_lock
 
@@ -111,6 +111,7 @@ def apply(layout: Layout, change: Change, *, commit: bool = True) -> None:
     rel = [layout.relative(p) for p in change.paths()]
     for path in change.paths():
         layout.ensure_inside(path)
+    gate(layout, change)
     journal = _journal(layout)
     if commit:
         entry = {
@@ -144,6 +145,26 @@ def apply(layout: Layout, change: Change, *, commit: bool = True) -> None:
             + "the next incidentctl command, or 'incidentctl sync', commits it",
         ) from None
     journal.unlink(missing_ok=True)
+
+
+def gate(layout: Layout, change: Change) -> None:
+    """Refuse the whole change before anything is written: text that cannot be stored, or a
+    secret on any line it adds (in any file or in the commit message)."""
+    from incidentctl.core.text import refuse_secrets_in_files, refuse_unencodable
+
+    texts = {layout.relative(p): t for p, t in [*change.created.items(), *change.replaced.items()]}
+    refuse_unencodable({**texts, "commit message": change.message})
+    files: dict[str, tuple[str, str | None]] = {
+        layout.relative(p): (t, None) for p, t in change.created.items()
+    }
+    for path, text in change.replaced.items():
+        try:
+            before: str | None = read_bytes(path).decode("utf-8", "replace")
+        except OSError:
+            before = None
+        files[layout.relative(path)] = (text, before)
+    files["commit message"] = (change.message, None)
+    refuse_secrets_in_files(files)
 
 
 def replace_or_create(path: Path, text: str) -> None:

@@ -96,9 +96,28 @@ def dump_mapping(mapping: dict[str, Any]) -> str:
     return "\n".join(_lines(mapping, "")) + "\n"
 
 
+# A body line that git could take for a conflict marker gets one more leading backslash
+# (read back by :func:`incidentctl.yamlio.frontmatter.unescape_body`; Markdown shows the
+# line the same). See docs/file-format.md.
+_MARKER_LINE = re.compile(r"^(\\*)(<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\|)", re.MULTILINE)
+
+
+def escape_body(body: str) -> str:
+    """``body`` with every line that starts like a git conflict marker escaped."""
+    if (
+        "<<<<<<<" not in body
+        and "=======" not in body
+        and ">>>>>>>" not in body
+        and ("|||||||" not in body)
+    ):
+        return body
+    return _MARKER_LINE.sub(lambda m: "\\" + m.group(1) + m.group(2), body)
+
+
 def render_record(meta: dict[str, Any], body: str) -> str:
     """A whole record file: frontmatter between ``---`` lines, then the Markdown body."""
     text = "---\n" + dump_mapping(meta) + "---\n"
     if body:
+        body = escape_body(body)
         text += body if body.endswith("\n") else body + "\n"
     return text

@@ -7,6 +7,7 @@ non-mapping frontmatter are all explicit errors with a line number.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +74,16 @@ def conflict_marker_line(text: str) -> int | None:
     return None
 
 
+_ESCAPED_MARKER = re.compile(r"^\\(\\*(?:<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\|))", re.MULTILINE)
+
+
+def unescape_body(body: str) -> str:
+    """Undo :func:`incidentctl.yamlio.emit.escape_body`: the text as it was written."""
+    if "\\" not in body:
+        return body
+    return _ESCAPED_MARKER.sub(r"\1", body)
+
+
 def parse(raw: bytes, *, with_lines: bool = False) -> Document:
     """Parse a whole record file (value lines are computed on demand unless asked for)."""
     text = decode(raw)
@@ -90,7 +101,7 @@ def parse(raw: bytes, *, with_lines: bool = False) -> Document:
     fm_text = text[4 : end + 1]
     if len(fm_text) > MAX_FRONTMATTER_BYTES:
         raise YamlProblem(f"frontmatter is larger than {MAX_FRONTMATTER_BYTES // 1024} KiB", 1)
-    body = text[end + 5 :]
+    body = unescape_body(text[end + 5 :])
     try:
         data, lines = load(fm_text, with_lines=with_lines)
     except YamlProblem as exc:
