@@ -14,9 +14,9 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from incidentctl import lifecycle
-from incidentctl.setup import init
+from incidentctl.incident import lifecycle
 from incidentctl.store.layout import Layout
+from incidentctl.store.setup import init
 from incidentctl.workspace import Workspace
 
 OUT = Path(__file__).resolve().parent / "acme"
@@ -506,8 +506,9 @@ def reviews_actions_runbooks_alerts(target: Path) -> None:
     import json
     import subprocess
 
-    from incidentctl import actions, postmortem, runbooks
-    from incidentctl.alerts import promote, service
+    from incidentctl.detect import promote, service
+    from incidentctl.learn import actions, postmortem
+    from incidentctl.runbooks import runbook as runbooks
 
     layout = Layout(target.resolve())
 

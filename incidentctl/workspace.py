@@ -12,10 +12,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from incidentctl import gitrepo
-from incidentctl.clock import Clock, parse_when, system_clock
-from incidentctl.errors import UsageError
-from incidentctl.ids import resolve_prefix
+from incidentctl.core.clock import Clock, parse_when, system_clock
+from incidentctl.core.errors import UsageError
+from incidentctl.core.ids import resolve_prefix
+from incidentctl.git import gitrepo
 from incidentctl.models.config import Config
 from incidentctl.models.views import IncidentView
 from incidentctl.store.config_file import read_config
@@ -101,7 +101,7 @@ class Workspace:
 
     def resolve_id(self, ref: str) -> str:
         """The incident id that ``ref`` (a whole id or a unique prefix) names."""
-        from incidentctl.ids import INCIDENT_ID, normalize_ref
+        from incidentctl.core.ids import INCIDENT_ID, normalize_ref
 
         ref_norm = normalize_ref(ref)
         if INCIDENT_ID.fullmatch(ref_norm) and self.layout.incident_dir(ref_norm).is_dir():

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli, git, run_installed, tree_snapshot
-from incidentctl.errors import ExitCode
+from incidentctl.core.errors import ExitCode
 
 FIXTURES = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 

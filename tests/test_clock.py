@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incidentctl.clock import parse_when
-from incidentctl.errors import UsageError
+from incidentctl.core.clock import parse_when
+from incidentctl.core.errors import UsageError
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, git, is_clean, run_installed, tree_snapshot
-from incidentctl.errors import ExitCode
+from incidentctl.core.errors import ExitCode
 
 
 def _records_valid(repo: Path) -> None:
@@ -81,7 +81,7 @@ def test_sigkill_at_random_points_never_corrupts_or_loses(tmp_path: Path) -> Non
 
 def test_write_killed_after_saving_is_committed_by_next_command(cli: Cli, repo: Path) -> None:
     """Simulate a crash between writing and committing: the journal finishes the job."""
-    from incidentctl import gitrepo
+    from incidentctl.git import gitrepo
 
     incident = cli.ok("declare", "Half done", "-s", "sev3").out.strip()
     original = gitrepo.commit

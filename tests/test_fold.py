@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from incidentctl.errors import InvalidStateError, UsageError
+from incidentctl.core.errors import InvalidStateError, UsageError
 from incidentctl.incident.admit import admit
 from incidentctl.incident.definitions import DEFINITIONS
 from incidentctl.incident.fold import History, fold, heads

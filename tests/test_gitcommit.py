@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from incidentctl import gitcommit, gitrepo
+from incidentctl.git import gitcommit, gitrepo
 
 
 def git(cwd: Path, *args: str) -> str:

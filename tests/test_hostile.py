@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, commit_count, git, tree_snapshot
-from incidentctl.errors import ExitCode
+from incidentctl.core.errors import ExitCode
 
 HOSTILE_IDS = [
     "../../x",

@@ -56,7 +56,7 @@ HEAVY = (
     "rich.table",
     "rich.console",
     "jsonschema",
-    "incidentctl.schemas",
+    "incidentctl.models.schemas",
     "incidentctl.store.roundtrip",
     "incidentctl.cli.render",
 )
@@ -116,7 +116,7 @@ def test_every_environment_variable_is_documented() -> None:
 
 
 def test_exit_codes_documented_match_code() -> None:
-    from incidentctl.errors import ExitCode
+    from incidentctl.core.errors import ExitCode
 
     text = (DOCS / "exit-codes.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| (\d+) \| `([A-Z_]+)` \|", text, flags=re.M))

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from conftest import Cli
-from incidentctl.ids import new_event_id
+from incidentctl.core.ids import new_event_id
 from incidentctl.models.event import Declared, Resolved
 from incidentctl.models.incident import IncidentRecord
 from incidentctl.store.records import render_event, render_incident

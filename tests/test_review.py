@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, git, is_clean
-from incidentctl.errors import ExitCode
+from incidentctl.core.errors import ExitCode
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from conftest import Cli
-from incidentctl.schemas import generate
+from incidentctl.models.schemas import generate
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, git, tree_snapshot
-from incidentctl.errors import ExitCode
+from incidentctl.core.errors import ExitCode
 
 AWS = "AKIAQWERTYUIOPASDFGH"
 SLACK_APP = "xapp-1-A0123456789-1234567890123-" + "ab12" * 16
@@ -206,6 +206,6 @@ def test_postmortem_cannot_skip_review_and_moving_back_clears_stamps(
         cli.ok("postmortem", "status", incident, status)
     text = next(repo.rglob("postmortem.md")).read_text()
     front = text.split("\n---\n", 1)[0]
-    assert "reviewed_at: \"" not in front and "published_at: \"" not in front
+    assert 'reviewed_at: "' not in front and 'published_at: "' not in front
     again = cli("postmortem", "status", incident, "published")
     assert again.code == ExitCode.INVALID_STATE

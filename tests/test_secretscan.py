@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidentctl.secretscan import redact, scan
+from incidentctl.core.secretscan import redact, scan
 
 UPPER = string.ascii_uppercase
 LOWER = string.ascii_lowercase

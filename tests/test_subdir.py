@@ -31,7 +31,7 @@ def test_records_in_a_subfolder(
     incident = cli.ok("declare", "Sub", "-s", "sev3", now="2026-11-30T10:00:00Z").out.strip()
     (mono / "app.py").write_text("print('staged elsewhere')\n")
     git(mono, "add", "app.py")  # the user's own staged work is not swept into our commits
-    from incidentctl import gitrepo
+    from incidentctl.git import gitrepo
 
     original = gitrepo.commit
 

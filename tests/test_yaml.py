@@ -96,7 +96,7 @@ def test_plain_scalars_in_text_fields_load_as_written(word: str) -> None:
 
 @pytest.mark.parametrize("value", ['"yes"', "yes", "1", "'true'", "on"])
 def test_boolean_field_rejects_non_booleans(value: str) -> None:
-    from incidentctl.errors import RecordError
+    from incidentctl.core.errors import RecordError
 
     doc = parse(
         f"---\nid: abc123\ntitle: t\ncreated_at: '2026-01-01T00:00:00Z'\n"
@@ -118,7 +118,7 @@ def test_boolean_field_rejects_non_booleans(value: str) -> None:
     ],
 )
 def test_bad_timestamps_rejected_with_field(value: str) -> None:
-    from incidentctl.errors import RecordError
+    from incidentctl.core.errors import RecordError
 
     doc = parse(f"---\nid: abc123\ntitle: t\ncreated_at: {value}\ncreated_by: a\n---\n".encode())
     with pytest.raises(RecordError, match=r"x:4: created_at:"):
@@ -231,7 +231,7 @@ def test_records_round_trip_byte_identical(title: str, message: str, by: str) ->
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=400))
 def test_loader_fuzz_only_documented_errors(raw: bytes) -> None:
-    from incidentctl.errors import RecordError
+    from incidentctl.core.errors import RecordError
 
     try:
         doc = parse(b"---\n" + raw)

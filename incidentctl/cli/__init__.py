@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from incidentctl.errors import ExitCode, IncidentctlError
+from incidentctl.core.errors import ExitCode, IncidentctlError
 
 
 def _say(line: str) -> None:
@@ -21,7 +21,7 @@ def _say(line: str) -> None:
 def _refuse_undecodable(args: list[str]) -> None:
     """Invalid UTF-8 on the command line arrives as lone surrogates: refuse it up front,
     naming the option, before anything is read or written."""
-    from incidentctl.errors import UsageError
+    from incidentctl.core.errors import UsageError
 
     for number, arg in enumerate(args):
         if any(0xD800 <= ord(c) <= 0xDFFF for c in arg):
@@ -85,6 +85,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
         return int(ExitCode.INTERNAL)
     finally:
-        from incidentctl import gitrepo
+        from incidentctl.git import gitrepo
 
         gitrepo.forget_prefetched()  # a status read for this command is never reused

@@ -19,7 +19,7 @@ def init(
     ] = None,
 ) -> None:
     """Create a records repo: config, folders, .gitattributes, first commit."""
-    from incidentctl.setup import init as run_init
+    from incidentctl.store.setup import init as run_init
 
     created = run_init(path, ci=ci)
     for name in created:
@@ -32,7 +32,7 @@ def schema_export(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write.")] = Path("schemas"),
 ) -> None:
     """Write JSON Schema for every record kind and every --json output."""
-    from incidentctl.schemas import export
+    from incidentctl.models.schemas import export
 
     for path in export(out):
         data_line(str(path))
@@ -47,7 +47,7 @@ def sync(
     ] = None,
 ) -> None:
     """Commit what an interrupted command saved; optionally pull and push."""
-    from incidentctl.sync import sync as run_sync
+    from incidentctl.git.sync import sync as run_sync
 
     outcome = run_sync(workspace(ctx), pull=pull, push_after=push, remote=remote)
     if outcome.recovered:

@@ -26,8 +26,8 @@ def ingest(
     no_commit: Annotated[bool, typer.Option("--no-commit")] = False,
 ) -> None:
     """Store alerts from a file or stdin (a repeated delivery is stored once), then commit."""
-    from incidentctl.alerts import service
-    from incidentctl.errors import UsageError
+    from incidentctl.core.errors import UsageError
+    from incidentctl.detect import service
 
     ws = workspace(ctx)
     if source == "-":
@@ -64,8 +64,8 @@ def serve(
     ] = None,
 ) -> None:
     """Receive Alertmanager webhooks over HTTP until SIGTERM."""
-    from incidentctl.alerts.server import serve as run
-    from incidentctl.errors import UsageError
+    from incidentctl.core.errors import UsageError
+    from incidentctl.detect.server import serve as run
 
     host, _, port_text = listen.rpartition(":")
     if not host or not port_text.isdigit() or not 0 <= int(port_text) < 65536:
@@ -97,8 +97,8 @@ def groups(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """Alert groups: first fired, last seen, count, status, linked incident."""
-    from incidentctl.alerts import service
-    from incidentctl.display import local
+    from incidentctl.core.display import local
+    from incidentctl.detect import service
 
     ws = workspace(ctx)
     found = [g for g in service.groups(ws) if not open_ or g.status == "firing"]
@@ -123,7 +123,7 @@ def link(
     incident: Annotated[str, typer.Argument(metavar="ID", help="Incident id or prefix.")],
 ) -> None:
     """Attach an alert group to an existing incident instead of declaring a new one."""
-    from incidentctl.alerts import promote, service
+    from incidentctl.detect import promote, service
 
     ws = workspace(ctx)
     found = service.find(ws, group)

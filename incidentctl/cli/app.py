@@ -53,7 +53,7 @@ def repeated_repos(args: list[str]) -> list[str]:
         return args
     command = args[at] if at < len(args) else None
     if command != "report":
-        from incidentctl.errors import UsageError
+        from incidentctl.core.errors import UsageError
 
         raise UsageError(
             f"--repo is given {len(repos)} times before '{command or 'the command'}', which "

@@ -26,8 +26,8 @@ def _table(ws: Workspace) -> Table:
     def escape(text: str) -> str:
         return markup_escape(one_line(text))
 
-    from incidentctl.board import rows
-    from incidentctl.display import human, local
+    from incidentctl.core.display import human, local
+    from incidentctl.incident.board import rows
 
     views, problems = ws.incidents()
     now = ws.now()
@@ -92,7 +92,7 @@ def board(
     """Every open incident: severity, age, roles to fill, updates due, last entry."""
     from rich.console import Console
 
-    from incidentctl.board import rows
+    from incidentctl.incident.board import rows
     from incidentctl.workspace import Workspace
 
     repo = ctx.obj.repo if ctx.obj else None

@@ -99,7 +99,7 @@ def timeline_import(
     ] = False,
 ) -> None:
     """Turn chat messages into timeline entries with their original times and authors."""
-    from incidentctl.display import local
+    from incidentctl.core.display import local
     from incidentctl.importers import chat
 
     ws = workspace(ctx)

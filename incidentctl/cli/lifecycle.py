@@ -10,7 +10,7 @@ from incidentctl.cli import complete
 from incidentctl.cli.output import data_line, note, print_json, workspace
 
 if TYPE_CHECKING:
-    from incidentctl.lifecycle import Outcome
+    from incidentctl.incident.lifecycle import Outcome
 
 IdArg = Annotated[
     str,
@@ -46,7 +46,7 @@ MessageOpt = Annotated[str, typer.Option("--message", "-m", help="A note kept wi
 
 def _push(ctx: typer.Context, push: bool) -> None:
     if push:
-        from incidentctl.sync import push as run_push
+        from incidentctl.git.sync import push as run_push
 
         run_push(workspace(ctx))
         note("pushed")
@@ -54,7 +54,7 @@ def _push(ctx: typer.Context, push: bool) -> None:
 
 def _checklist(ctx: typer.Context, outcome: Outcome, *, downgrade: bool = False) -> None:
     """The response checklist for the incident's (new) severity, on stderr."""
-    from incidentctl import routing
+    from incidentctl.severity import routing
 
     ws = workspace(ctx)
     check = routing.checklist(outcome.incident, ws.config, ws.now())
@@ -146,8 +146,8 @@ def declare(
     push: PushOpt = False,
 ) -> None:
     """Declare an incident; prints its new id."""
-    from incidentctl import lifecycle
-    from incidentctl.errors import UsageError
+    from incidentctl.core.errors import UsageError
+    from incidentctl.incident import lifecycle
 
     if not severity:
         raise UsageError(
@@ -156,12 +156,12 @@ def declare(
         )
     ws = workspace(ctx)
     if from_alert_group is not None:
-        from incidentctl.alerts import service as alert_service
+        from incidentctl.detect import service as alert_service
 
         if detected_at is not None:
             raise UsageError("--detected-at comes from the alert group; do not give both")
         group = alert_service.find(ws, from_alert_group)
-        from incidentctl.alerts import promote
+        from incidentctl.detect import promote
 
         outcome = promote.declare_from_group(
             ws,
@@ -233,7 +233,7 @@ def ack(
     push: PushOpt = False,
 ) -> None:
     """Acknowledge: a responder has engaged (sets acknowledged_at)."""
-    from incidentctl import lifecycle
+    from incidentctl.incident import lifecycle
 
     outcome = lifecycle.acknowledge(
         workspace(ctx),
@@ -264,7 +264,7 @@ def update(
     push: PushOpt = False,
 ) -> None:
     """Add a timeline entry, optionally changing the status."""
-    from incidentctl import lifecycle
+    from incidentctl.incident import lifecycle
 
     outcome = lifecycle.update(
         workspace(ctx),
@@ -298,7 +298,7 @@ def severity(
     push: PushOpt = False,
 ) -> None:
     """Change the severity (escalate or de-escalate), with a reason."""
-    from incidentctl import lifecycle
+    from incidentctl.incident import lifecycle
 
     outcome = lifecycle.change_severity(
         workspace(ctx),
@@ -341,7 +341,7 @@ def assign(
     push: PushOpt = False,
 ) -> None:
     """Assign a role; assigning a held role again is a handoff."""
-    from incidentctl import lifecycle
+    from incidentctl.incident import lifecycle
 
     outcome = lifecycle.assign(
         workspace(ctx),
@@ -376,7 +376,7 @@ def mitigate(
     push: PushOpt = False,
 ) -> None:
     """Record that customer impact has stopped."""
-    from incidentctl import lifecycle
+    from incidentctl.incident import lifecycle
 
     outcome = lifecycle.mitigate(
         workspace(ctx),
@@ -411,7 +411,7 @@ def resolve(
     push: PushOpt = False,
 ) -> None:
     """Resolve the incident."""
-    from incidentctl import lifecycle
+    from incidentctl.incident import lifecycle
 
     outcome = lifecycle.resolve(
         workspace(ctx),
@@ -439,7 +439,7 @@ def reopen(
     push: PushOpt = False,
 ) -> None:
     """Reopen a resolved or declined incident."""
-    from incidentctl import lifecycle
+    from incidentctl.incident import lifecycle
 
     outcome = lifecycle.reopen(
         workspace(ctx),
@@ -468,7 +468,7 @@ def decline(
     push: PushOpt = False,
 ) -> None:
     """Not an incident after all: left out of every figure (reopen brings it back)."""
-    from incidentctl import lifecycle
+    from incidentctl.incident import lifecycle
 
     outcome = lifecycle.decline(
         workspace(ctx),
@@ -512,7 +512,7 @@ def correct(
     push: PushOpt = False,
 ) -> None:
     """Correct lifecycle times or the root-cause class; the latest correction wins."""
-    from incidentctl import lifecycle
+    from incidentctl.incident import lifecycle
 
     outcome = lifecycle.correct(
         workspace(ctx),
@@ -552,7 +552,7 @@ def set_(
 ) -> None:
     """Change descriptive fields; recorded as an event, so clones never conflict."""
 
-    from incidentctl import describe
+    from incidentctl.incident import describe
 
     view = describe.set_fields(
         workspace(ctx),
@@ -596,8 +596,8 @@ def edit(
     """Open incident.md (or the post-mortem) in $VISUAL/$EDITOR; validate on save; commit."""
     import sys
 
-    from incidentctl.editing import edit as run_edit
-    from incidentctl.errors import IncidentctlError
+    from incidentctl.core.errors import IncidentctlError
+    from incidentctl.incident.editing import edit as run_edit
 
     def retry(exc: IncidentctlError) -> bool:
         note(f"error: {exc.message}")

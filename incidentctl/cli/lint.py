@@ -36,7 +36,7 @@ def lint(
     """Check every record: schema, integrity, chronology, policy, secrets."""
     if changed_since:
         prefetch_status(ctx)
-    from incidentctl.errors import ExitCode, UsageError
+    from incidentctl.core.errors import ExitCode, UsageError
     from incidentctl.lint import output, runner
 
     if fmt not in output.FORMATS:

@@ -23,7 +23,7 @@ def prefetch_status(ctx: typer.Context) -> None:
     """Let ``git status`` run while a read-only command imports what it needs."""
     from pathlib import Path
 
-    from incidentctl import gitrepo
+    from incidentctl.git import gitrepo
 
     explicit = ctx.obj.repo if ctx.obj else None
     gitrepo.prefetch_changes(Path(explicit).expanduser() if explicit else Path.cwd())

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from incidentctl.cli.output import data_line, note, print_json, workspace
-from incidentctl.errors import ExitCode
+from incidentctl.core.errors import ExitCode
 
 
 def show(
@@ -47,7 +47,7 @@ def list_(
 ) -> None:
     """List incidents, newest first."""
     from incidentctl.cli.render import table
-    from incidentctl.errors import UsageError
+    from incidentctl.core.errors import UsageError
     from incidentctl.models.views import IncidentSummary
 
     if status not in ("open", "resolved", "all"):

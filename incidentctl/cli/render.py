@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from incidentctl.display import local
+from incidentctl.core.display import local
 from incidentctl.models.views import IncidentSummary, IncidentView
 
 

@@ -73,9 +73,9 @@ def report(
     """Quarterly figures: MTTD, MTTR, frequency, escalations, repeat classes, trend."""
     if as_of is None and not repo and os.environ.get("INCIDENTCTL_NO_CACHE") != "1":
         prefetch_status(ctx)  # the report cache asks git whether anything changed
-    from incidentctl.errors import ExitCode, UsageError
-    from incidentctl.formats import BREAKDOWNS
-    from incidentctl.reporting import ReportRequest, cached_json, run
+    from incidentctl.core.errors import ExitCode, UsageError
+    from incidentctl.measure.formats import BREAKDOWNS
+    from incidentctl.measure.reporting import ReportRequest, cached_json, run
     from incidentctl.workspace import Workspace
 
     if fmt not in FORMATS:
@@ -105,7 +105,7 @@ def report(
                 sys.stderr.write("\r\033[K")
             sys.stderr.flush()
 
-    from incidentctl import gitrepo
+    from incidentctl.git import gitrepo
 
     problems: list[tuple[str, LoadProblem]] = []
     with gitrepo.one_status():
@@ -131,7 +131,7 @@ def report(
 
 
 def _render(result: object, fmt: str, by: str, explain: bool, terminal: bool) -> str | None:
-    from incidentctl.formats import sections as sections_mod
+    from incidentctl.measure.formats import sections as sections_mod
     from incidentctl.models.report import Report
 
     assert isinstance(result, Report)
@@ -143,28 +143,28 @@ def _render(result: object, fmt: str, by: str, explain: bool, terminal: bool) ->
             return result.model_dump_json(indent=2, by_alias=True) + "\n"
         return report_cache.json_text(result)
     if fmt == "openmetrics":
-        from incidentctl.formats import openmetrics
+        from incidentctl.measure.formats import openmetrics
 
         return openmetrics.render(result)
     if fmt == "csv":
-        from incidentctl.formats import csv_rows
+        from incidentctl.measure.formats import csv_rows
 
         return csv_rows.render(result)
     sections = sections_mod.build(result, by, explain)
     if fmt == "markdown":
-        from incidentctl.formats import markdown
+        from incidentctl.measure.formats import markdown
 
         return markdown.render(sections)
     if fmt == "html":
-        from incidentctl.formats import html
+        from incidentctl.measure.formats import html
 
         return html.render(result, sections)
     if terminal:
-        from incidentctl.formats import terminal as term
+        from incidentctl.measure.formats import terminal as term
 
         term.render(sections, sys.stdout)
         return None
-    from incidentctl.formats import markdown
+    from incidentctl.measure.formats import markdown
 
     return markdown.render(sections)
 

@@ -22,7 +22,7 @@ def comms_draft(
     surface: SurfaceOpt = "internal",
 ) -> None:
     """Draft an update for a surface from the incident's state and its template."""
-    from incidentctl.comms import draft
+    from incidentctl.comms.updates import draft
 
     write_text(draft(workspace(ctx), incident, surface))
 
@@ -38,7 +38,7 @@ def comms_post(
     no_commit: Annotated[bool, typer.Option("--no-commit")] = False,
 ) -> None:
     """Record that an update was sent on a surface (resets that surface's cadence)."""
-    from incidentctl import comms
+    from incidentctl.comms import updates as comms
 
     body = sys.stdin.read() if text == "-" else text
     outcome = comms.post(
@@ -115,8 +115,8 @@ def policy_show(
 @policy_app.command("test")
 def policy_test(ctx: typer.Context) -> None:
     """Run policy-tests.yaml: each case's answers must give its expected severity/response."""
-    from incidentctl.errors import ExitCode
-    from incidentctl.policy import run_tests
+    from incidentctl.core.errors import ExitCode
+    from incidentctl.severity.policy import run_tests
     from incidentctl.store.config_file import read_policy_tests
 
     ws = workspace(ctx)
@@ -138,9 +138,9 @@ def classify(ctx: typer.Context) -> None:
     questions, --users-affected 30% for percent questions. Missing answers are asked when
     stdin is a terminal.
     """
-    from incidentctl.errors import UsageError
-    from incidentctl.policy import classify as run_classify
-    from incidentctl.policy import parse_answer
+    from incidentctl.core.errors import UsageError
+    from incidentctl.severity.policy import classify as run_classify
+    from incidentctl.severity.policy import parse_answer
 
     ws = workspace(ctx)
     config = ws.config
@@ -229,7 +229,7 @@ def statuspage_build(
     """Write index.html, feed.json and feed.atom from customer-facing data only."""
     from pathlib import Path
 
-    from incidentctl import statuspage
+    from incidentctl.comms import statuspage
 
     base = statuspage.base_url(base_url) if base_url is not None else None
     ws = workspace(ctx)

@@ -29,7 +29,7 @@ def pm_new(
     ] = False,
 ) -> None:
     """Write a draft post-mortem from the records and open it in your editor."""
-    from incidentctl import postmortem
+    from incidentctl.learn import postmortem
 
     ws = workspace(ctx)
     draft = postmortem.new(ws, incident)
@@ -43,7 +43,7 @@ def pm_new(
         try:
             changed = postmortem.commit_edit(ws, draft.incident_id)
         except Exception as exc:
-            from incidentctl.errors import IncidentctlError
+            from incidentctl.core.errors import IncidentctlError
 
             if not isinstance(exc, IncidentctlError) or not sys.stdin.isatty():
                 raise
@@ -63,8 +63,8 @@ def pm_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Post-mortems the policy requires: missing, in progress, late."""
-    from incidentctl import postmortem
-    from incidentctl.display import local
+    from incidentctl.core.display import local
+    from incidentctl.learn import postmortem
 
     ws = workspace(ctx)
     views, _ = ws.incidents()
@@ -106,7 +106,7 @@ def pm_status(
     status: Annotated[str, typer.Argument(help="draft, in-review, reviewed or published.")],
 ) -> None:
     """Move a post-mortem through draft → in-review → reviewed → published."""
-    from incidentctl import postmortem
+    from incidentctl.learn import postmortem
 
     record = postmortem.set_status(workspace(ctx), incident, status)
     note(f"{record.incident}: post-mortem {record.status}")
@@ -115,14 +115,14 @@ def pm_status(
 @postmortem_app.command("check")
 def pm_check(ctx: typer.Context, incident: IdArg) -> None:
     """Check a post-mortem for blaming language and format problems (lint, for one file)."""
-    from incidentctl.errors import ExitCode
+    from incidentctl.core.errors import ExitCode
     from incidentctl.lint import output, runner
 
     ws = workspace(ctx)
     incident_id = ws.resolve_id(incident)
     path = ws.layout.incident_dir(incident_id) / "postmortem.md"
     if not path.exists():
-        from incidentctl.errors import InvalidStateError
+        from incidentctl.core.errors import InvalidStateError
 
         raise InvalidStateError(f"incident {incident_id} has no post-mortem")
     result = runner.run(ws, paths=[str(path)], only=["blameless", "schema", "integrity", "secrets"])
@@ -142,7 +142,7 @@ def pm_publish(
     ] = False,
 ) -> None:
     """A redacted, shareable copy; refuses (and writes nothing) if anything would leak."""
-    from incidentctl import publish
+    from incidentctl.learn import publish
 
     ws = workspace(ctx)
     copy = publish.build(ws, incident, draft=draft)
@@ -155,8 +155,8 @@ def pm_index(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write.")],
 ) -> None:
     """Publish every published post-mortem as HTML, with an index by date, service, class."""
-    from incidentctl import postmortem, publish
-    from incidentctl.errors import ExitCode, IncidentctlError
+    from incidentctl.core.errors import ExitCode, IncidentctlError
+    from incidentctl.learn import postmortem, publish
 
     ws = workspace(ctx)
     done: list[publish.Published] = []
@@ -181,8 +181,8 @@ def pm_index(
 
 def similar(ctx: typer.Context, incident: IdArg, as_json: JsonOpt = False) -> None:
     """Earlier incidents that look like this one, ranked, with the reasons."""
-    from incidentctl import postmortem
-    from incidentctl.similar import rank
+    from incidentctl.learn import postmortem
+    from incidentctl.learn.similar import rank
 
     ws = workspace(ctx)
     target = ws.incident(incident)
@@ -224,7 +224,7 @@ def action_add(
     description: Annotated[str, typer.Option("--description", help="Details (Markdown).")] = "",
 ) -> None:
     """Add an action item to an incident (or its post-mortem); prints its id."""
-    from incidentctl import actions
+    from incidentctl.learn import actions
 
     record = actions.add(
         workspace(ctx),
@@ -253,8 +253,8 @@ def action_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Action items, most overdue first."""
-    from incidentctl import actions
-    from incidentctl.errors import ExitCode
+    from incidentctl.core.errors import ExitCode
+    from incidentctl.learn import actions
     from incidentctl.models.review import ActionView
 
     ws = workspace(ctx)
@@ -304,7 +304,7 @@ def action_done(
     note_: Annotated[str | None, typer.Option("--note", help="What shipped.")] = None,
 ) -> None:
     """Mark an action item done."""
-    from incidentctl import actions
+    from incidentctl.learn import actions
 
     record = actions.done(workspace(ctx), action, note=note_)
     note(f"action {record.id} done")
@@ -313,7 +313,7 @@ def action_done(
 @action_app.command("reopen")
 def action_reopen(ctx: typer.Context, action: ActionArg) -> None:
     """Reopen a done or won't-do action item."""
-    from incidentctl import actions
+    from incidentctl.learn import actions
 
     record = actions.reopen(workspace(ctx), action)
     note(f"action {record.id} reopened")
@@ -327,7 +327,7 @@ def action_reassign(
     due: Annotated[str | None, typer.Option("--due", help="A new due date.")] = None,
 ) -> None:
     """Give an action item to someone else."""
-    from incidentctl import actions
+    from incidentctl.learn import actions
 
     record = actions.reassign(workspace(ctx), action, owner, due=due)
     note(f"action {record.id} now owned by {record.owner}, due {record.due}")
@@ -340,7 +340,7 @@ def action_wontdo(
     reason: Annotated[str, typer.Option("--reason", help="Why not.")],
 ) -> None:
     """Close an action item without doing it."""
-    from incidentctl import actions
+    from incidentctl.learn import actions
 
     record = actions.wontdo(workspace(ctx), action, reason=reason)
     note(f"action {record.id} closed as won't do")
@@ -353,7 +353,7 @@ def action_link(
     url: Annotated[str, typer.Argument(help="The tracker issue's URL.")],
 ) -> None:
     """Record the tracker issue that carries an action item."""
-    from incidentctl import actions
+    from incidentctl.learn import actions
 
     record = actions.link(workspace(ctx), action, url)
     note(f"action {record.id} linked to {url}")
@@ -366,8 +366,8 @@ def action_export(
     open_only: Annotated[bool, typer.Option("--open/--all", help="Only open actions.")] = True,
 ) -> None:
     """Emit actions for a tracker import: GitHub issues JSON or Jira CSV."""
-    from incidentctl import actions, trackers
-    from incidentctl.errors import UsageError
+    from incidentctl.core.errors import UsageError
+    from incidentctl.learn import actions, trackers
 
     ws = workspace(ctx)
     records, _ = actions.all_actions(ws)

@@ -28,7 +28,7 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """List runbooks, or those matching an incident, or the stale ones."""
-    from incidentctl import runbooks
+    from incidentctl.runbooks import runbook as runbooks
 
     ws = workspace(ctx)
     if stale:
@@ -79,7 +79,7 @@ def list_(
 @runbook_app.command("show")
 def show(ctx: typer.Context, name: NameArg) -> None:
     """Print a runbook for a responder."""
-    from incidentctl import runbooks
+    from incidentctl.runbooks import runbook as runbooks
 
     record, body = runbooks.load(workspace(ctx), name)
     data_line(
@@ -130,9 +130,9 @@ def run(
     by: Annotated[str | None, typer.Option("--by", metavar="NAME")] = None,
 ) -> None:
     """Run a runbook's steps: manual ones are shown, others run without a shell."""
-    from incidentctl import runbooks
+    from incidentctl.core.errors import ExitCode, UsageError
     from incidentctl.core.text import clean_person
-    from incidentctl.errors import ExitCode, UsageError
+    from incidentctl.runbooks import runbook as runbooks
 
     ws = workspace(ctx)
     if gameday == (incident is not None):

@@ -6,8 +6,8 @@ file is written, so a bad value fails with one line and nothing changes.
 
 from __future__ import annotations
 
-from incidentctl.errors import RefusedError, UsageError
-from incidentctl.secretscan import SecretMatch, scan
+from incidentctl.core.errors import RefusedError, UsageError
+from incidentctl.core.secretscan import SecretMatch, scan
 
 _NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789._-"
 
@@ -159,7 +159,7 @@ def one_line(text: str) -> str:
 def clean_output(data: bytes | str, *, tail: int) -> str:
     """A command's output as it may be recorded: the last ``tail`` characters, decoded,
     CRLF folded, NUL and other control characters made visible, secrets redacted."""
-    from incidentctl.secretscan import redact
+    from incidentctl.core.secretscan import redact
 
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
     text = text[-tail:].replace("\r\n", "\n")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from incidentctl.errors import UsageError
+from incidentctl.core.errors import UsageError
 from incidentctl.workspace import Workspace
 
 LINE = re.compile(r"^\[?(\d{1,2}):(\d{2})(?::(\d{2}))?\]?\s+([^:]{1,100}?):\s+(.+)$")
@@ -87,7 +87,7 @@ def run(
     dry_run: bool = False,
 ) -> tuple[list[Message], int]:
     """Import messages as update events; returns (imported, skipped as already there)."""
-    from incidentctl import lifecycle
+    from incidentctl.incident import lifecycle
 
     incident = ws.incident(ref)
     try:

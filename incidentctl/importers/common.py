@@ -10,8 +10,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from incidentctl.errors import UsageError
-from incidentctl.ids import ALPHABET, new_event_id
+from incidentctl.core.errors import UsageError
+from incidentctl.core.ids import ALPHABET, new_event_id
 from incidentctl.models.event import Declared, Event, Resolved, Update
 from incidentctl.models.incident import IncidentRecord
 from incidentctl.store import transaction

@@ -11,7 +11,7 @@ import re
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from incidentctl.errors import UsageError
+from incidentctl.core.errors import UsageError
 from incidentctl.importers.common import (
     ImportResult,
     Planned,

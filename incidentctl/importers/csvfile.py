@@ -12,7 +12,7 @@ import io
 from datetime import datetime
 from pathlib import Path
 
-from incidentctl.errors import UsageError
+from incidentctl.core.errors import UsageError
 from incidentctl.importers.common import (
     ImportResult,
     Planned,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from incidentctl.errors import InvalidStateError, UsageError
+from incidentctl.core.errors import InvalidStateError, UsageError
 from incidentctl.incident.definitions import DEFINITIONS, EventType
 from incidentctl.incident.fold import fold_state, key, ordered
 from incidentctl.incident.state import LABELS, State

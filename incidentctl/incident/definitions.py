@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from incidentctl.errors import InvalidStateError
+from incidentctl.core.errors import InvalidStateError
 from incidentctl.incident.state import SeverityStep, State
 from incidentctl.models import event as models
 from incidentctl.yamlio.emit import format_timestamp

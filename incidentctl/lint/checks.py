@@ -195,11 +195,11 @@ def policy(
     """Severity and roles against the policy.
 
     Names the policy does not define are always errors. The response rules apply only to
-    ``governed`` incidents (:func:`incidentctl.routing.policy_applies`); a role the
+    ``governed`` incidents (:func:`incidentctl.severity.routing.policy_applies`); a role the
     severity requires is a warning until its deadline (``roles_within_minutes`` after the
     severity took effect, as the checklist says), an error after it.
     """
-    from incidentctl.routing import checklist
+    from incidentctl.severity.routing import checklist
 
     names = config.severity_names()
     roles = config.role_names()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from incidentctl import blameless
+from incidentctl.learn import blameless
 from incidentctl.lint.collect import Collector
 from incidentctl.lint.tree import RecordFile
 from incidentctl.models.config import Config
@@ -182,7 +182,7 @@ def runbook_files(
     from pydantic import ValidationError
 
     from incidentctl.models.runbook import Exercise, RunbookRecord
-    from incidentctl.runbooks import step_problems
+    from incidentctl.runbooks.runbook import step_problems
 
     window = timedelta(days=config.runbooks.exercise_within_days if config else 90)
     for file in files:

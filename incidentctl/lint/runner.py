@@ -6,8 +6,9 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from incidentctl import gitrepo
-from incidentctl.errors import IncidentctlError, RecordError, UsageError
+from incidentctl.core.errors import IncidentctlError, RecordError, UsageError
+from incidentctl.core.secretscan import scan
+from incidentctl.git import gitrepo
 from incidentctl.lint import checks, review_checks
 from incidentctl.lint.collect import Collector
 from incidentctl.lint.findings import LintResult, LintSummary
@@ -15,7 +16,6 @@ from incidentctl.lint.rules import RULES
 from incidentctl.lint.tree import RECORD_DIRS, IncidentFolder, RecordFile, Tree, walk
 from incidentctl.models.config import Config
 from incidentctl.models.views import IncidentView
-from incidentctl.secretscan import scan
 from incidentctl.store.config_file import read_config
 from incidentctl.store.layout import CONFIG_FILE
 from incidentctl.workspace import Workspace
@@ -146,7 +146,7 @@ def run(
     if scope is None or changed_since:
         _possible_duplicates(out, views)
     if tree.runbooks:
-        from incidentctl.runbooks import last_exercised
+        from incidentctl.runbooks.runbook import last_exercised
 
         last_run = last_exercised(ws, views) if scope is None else None
         for file in tree.runbooks:
@@ -339,7 +339,7 @@ def _check_incident(
     checks.chronology(out, view, events, now)
     governed = False
     if config is not None:
-        from incidentctl.routing import policy_applies
+        from incidentctl.severity.routing import policy_applies
 
         governed = policy_applies(view, config, imported=record is not None and bool(record.source))
         checks.policy(out, view, events, config, incident_path, now=now, governed=governed)

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from incidentctl.actions import ACTION_ID
-from incidentctl.ids import EVENT_ID, INCIDENT_ID
+from incidentctl.core.ids import EVENT_ID, INCIDENT_ID
+from incidentctl.learn.actions import ACTION_ID
 from incidentctl.store.atomic import read_bytes
 from incidentctl.store.layout import Layout
 from incidentctl.yamlio.frontmatter import Document, decode, parse

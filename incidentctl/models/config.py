@@ -181,7 +181,7 @@ class Config(Record):
                     )
                     continue
                 try:
-                    from incidentctl.policy import parse_condition
+                    from incidentctl.severity.policy import parse_condition
 
                     parse_condition(question.kind, condition)
                 except ValueError as exc:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, PlainSerializer
 
-from incidentctl.clock import parse_timestamp
+from incidentctl.core.clock import parse_timestamp
 from incidentctl.yamlio.emit import format_timestamp
 from incidentctl.yamlio.strict import Plain
 
@@ -60,7 +60,7 @@ def _count(value: Any) -> Any:
 
 def _timestamp(value: Any) -> Any:
     if isinstance(value, datetime):
-        from incidentctl.clock import RANGE_TEXT, in_range
+        from incidentctl.core.clock import RANGE_TEXT, in_range
 
         if value.tzinfo is None:
             raise ValueError("timestamp has no UTC offset")
@@ -95,7 +95,7 @@ _opt_iso = PlainSerializer(_format_optional, return_type=str | None, when_used="
 
 # The JSON Schema of a record describes the YAML as any YAML 1.2 tool reads it: a plain
 # ``yes``, ``3`` or ``true`` in a text field is text to incidentctl but a number or a
-# boolean to yaml-language-server, so text fields are marked and incidentctl.schemas
+# boolean to yaml-language-server, so text fields are marked and incidentctl.models.schemas
 # widens them. Constraints sit inside the innermost ``Field`` (before the validator):
 # constraints around a validated type are checked but missing from the JSON Schema.
 SCALAR_KEY = "x-incidentctl-scalar"
@@ -131,7 +131,7 @@ def _day(value: Any) -> Any:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if isinstance(value, str) and not (isinstance(value, Plain) and value in _NULLS):
-        from incidentctl.clock import EARLIEST, LATEST, RANGE_TEXT
+        from incidentctl.core.clock import EARLIEST, LATEST, RANGE_TEXT
 
         try:
             day = date.fromisoformat(value.strip())

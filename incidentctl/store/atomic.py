@@ -13,7 +13,7 @@ import secrets
 import stat
 from pathlib import Path
 
-from incidentctl.errors import EnvironmentProblem
+from incidentctl.core.errors import EnvironmentProblem
 
 
 def _fsync_dir(folder: Path) -> None:

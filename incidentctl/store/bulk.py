@@ -10,9 +10,9 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from incidentctl import gitrepo
-from incidentctl.errors import RecordError
-from incidentctl.ids import EVENT_ID, INCIDENT_ID
+from incidentctl.core.errors import RecordError
+from incidentctl.core.ids import EVENT_ID, INCIDENT_ID
+from incidentctl.git import gitrepo
 from incidentctl.models.views import IncidentView
 from incidentctl.store.atomic import read_bytes
 from incidentctl.store.layout import Layout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from incidentctl.errors import RecordError
+from incidentctl.core.errors import RecordError
 from incidentctl.models.config import Config
 from incidentctl.models.policy import PolicyTests
 from incidentctl.store.atomic import read_bytes

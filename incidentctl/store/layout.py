@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from incidentctl.errors import EnvironmentProblem, UsageError
-from incidentctl.ids import EVENT_ID, INCIDENT_ID
+from incidentctl.core.errors import EnvironmentProblem, UsageError
+from incidentctl.core.ids import EVENT_ID, INCIDENT_ID
 
 CONFIG_FILE = ".incidentctl.yaml"
 REPO_ENV = "INCIDENTCTL_REPO"

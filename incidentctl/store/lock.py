@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from incidentctl.errors import EnvironmentProblem
+from incidentctl.core.errors import EnvironmentProblem
 
 LOCK_TIMEOUT_ENV = "INCIDENTCTL_LOCK_TIMEOUT"
 

@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from incidentctl.errors import NotFoundError, RecordError
-from incidentctl.ids import EVENT_ID
+from incidentctl.core.errors import NotFoundError, RecordError
+from incidentctl.core.ids import EVENT_ID
 from incidentctl.incident.fold import fold
 from incidentctl.models.event import Event
 from incidentctl.models.incident import IncidentRecord

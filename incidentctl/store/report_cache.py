@@ -18,7 +18,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from incidentctl import __version__, gitrepo
+from incidentctl import __version__
+from incidentctl.git import gitrepo
 from incidentctl.models.report import Report
 from incidentctl.store import transaction
 from incidentctl.workspace import Workspace

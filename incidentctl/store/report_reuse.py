@@ -15,9 +15,9 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from incidentctl import gitrepo
-from incidentctl.errors import IncidentctlError
-from incidentctl.ids import INCIDENT_ID
+from incidentctl.core.errors import IncidentctlError
+from incidentctl.core.ids import INCIDENT_ID
+from incidentctl.git import gitrepo
 from incidentctl.models.views import IncidentView
 from incidentctl.store.layout import Layout
 

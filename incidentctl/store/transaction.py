@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from incidentctl import gitrepo
-from incidentctl.errors import EnvironmentProblem
+from incidentctl.core.errors import EnvironmentProblem
+from incidentctl.git import gitrepo
 from incidentctl.store.atomic import read_bytes, replace, write_new
 from incidentctl.store.layout import Layout
 from incidentctl.store.lock import clone_lock

@@ -1,0 +1,1 @@
+"""Communications on a cadence: drafts, posts and the public status page."""

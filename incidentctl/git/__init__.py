@@ -1,0 +1,1 @@
+"""git through its command line: queries, plumbing commits, sync with a remote."""

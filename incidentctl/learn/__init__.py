@@ -1,0 +1,1 @@
+"""Learning from incidents: post-mortems, action items, publishing, similar incidents."""

@@ -1,0 +1,1 @@
+"""Measurement: pure figures over derived state, the report, its renderers."""

@@ -1,0 +1,436 @@
+"""Build the report: every figure from the incidents' derived state, nothing silently dropped."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from incidentctl.core.severity import changes, most_severe, rank
+from incidentctl.measure.periods import buckets as period_buckets
+from incidentctl.measure.periods import label
+from incidentctl.measure.phases import PHASES, REASONS, Measurement, Phase, measure
+from incidentctl.measure.stats import aggregate
+from incidentctl.models.report import (
+    Aggregate,
+    DataError,
+    Escalations,
+    Group,
+    IncidentCounts,
+    IncidentRow,
+    Period,
+    Repeat,
+    RepeatClass,
+    Report,
+    TimeAtSeverity,
+    Trend,
+    TrendFigure,
+)
+from incidentctl.models.views import IncidentView
+
+MAX_PRIORS = 10
+NO_VALUE = "(none)"
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """An incident and the records repo it came from."""
+
+    repo: str
+    incident: IncidentView
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What to compute."""
+
+    since: datetime
+    until: datetime
+    label: str
+    granularity: str = "month"
+    severity_basis: str = "final"
+    include_drills: bool = False
+    lookback_days: int = 365
+    same_service: bool = False
+    compare: Period | None = None
+    as_of: str | None = None
+
+
+def definitions() -> dict[str, str]:
+    """The definition behind every figure (also in docs/metrics.md)."""
+    out = {p.name: f"{p.start} → {p.end}: {p.meaning}" for p in PHASES}
+    out.update(
+        {
+            "aggregates": "n, mean, median, p90 (linear interpolation between closest ranks, "
+            "statistics.quantiles(method='inclusive')), min, max; in seconds",
+            "population": "incidents whose detected_at (else declared_at) falls in [since, until), "
+            "UTC; drills "
+            "(unless --include-drills), duplicates and declined incidents are excluded",
+            "exclusions": "an incident without a value for a metric is counted by reason: drill, "
+            "duplicate, declined (not an incident after all), open (not resolved yet), missing "
+            "(a timestamp was never recorded), negative (timestamps out of order: a data error)",
+            "severity_basis": "final: severity at the end; initial: as declared; max: most severe "
+            "ever held",
+            "escalations": "severity changes after the declaration, in time order; an upgrade "
+            "moves to a more severe level by the policy's order, a downgrade to a less severe one",
+            "time_at_severity": "for each resolved incident, the seconds in [detected_at, "
+            "resolved_at) at each level: the declared level until the first change, each change "
+            "from its time; incidents without that window are counted by reason",
+            "repeat_class": "an incident whose root-cause class matches an earlier incident's "
+            "within the lookback window; rate = repeats / incidents with a class",
+        }
+    )
+    return out
+
+
+def severity_of(view: IncidentView, basis: str, order: Sequence[str]) -> str:
+    """The incident's severity under ``basis``."""
+    if basis == "initial" and view.severity_history:
+        return view.severity_history[0].to
+    if basis == "max" and view.severity_history:
+        return most_severe([c.to for c in view.severity_history], order)
+    return view.severity
+
+
+_MEASURED: dict[tuple[int, str, bool], Measurement] = {}
+
+
+def _measure(view: IncidentView, phase: Phase, include_drills: bool) -> Measurement:
+    """:func:`measure`, computed once per incident and phase within one :func:`build`."""
+    key = (id(view), phase.name, include_drills)
+    found = _MEASURED.get(key)
+    if found is None:
+        found = _MEASURED[key] = measure(view, phase, include_drills=include_drills)
+    return found
+
+
+def _durations(items: Sequence[Tagged], include_drills: bool) -> dict[str, Aggregate]:
+    values: dict[str, list[float]] = {p.name: [] for p in PHASES}
+    for item in items:
+        for phase in PHASES:
+            m = _measure(item.incident, phase, include_drills)
+            if m.seconds is not None:
+                values[phase.name].append(m.seconds)
+    return {name: aggregate(vals) for name, vals in values.items()}
+
+
+def _group(items: Sequence[Tagged], include_drills: bool, order: Sequence[str]) -> Group:
+    escalated = sum(1 for t in items if changes(t.incident.severity_history, order).changed)
+    return Group(count=len(items), durations=_durations(items, include_drills), escalated=escalated)
+
+
+def time_at_severity(view: IncidentView) -> tuple[dict[str, float], str | None]:
+    """Seconds spent at each severity in [detected_at, resolved_at), or why there is none.
+
+    The declared severity holds from the start of the window until the first change; each
+    change holds from its time (a change before the window counts from its start).
+    """
+    if view.resolved_at is None:
+        return {}, "open"
+    if view.detected_at is None or not view.severity_history:
+        return {}, "missing"
+    start, end = view.detected_at, view.resolved_at
+    if end < start:
+        return {}, "negative"
+    spent: dict[str, float] = defaultdict(float)
+    history = view.severity_history
+    for i, change in enumerate(history):
+        begin = start if i == 0 else max(change.at, start)
+        until = min(history[i + 1].at, end) if i + 1 < len(history) else end
+        if until > begin:
+            spent[change.to] += (until - begin).total_seconds()
+    if not spent:
+        spent[history[-1].to] = 0.0
+    return dict(spent), None
+
+
+def _time_at_severity(items: Sequence[Tagged]) -> tuple[dict[str, TimeAtSeverity], dict[str, int]]:
+    totals: dict[str, list[float]] = defaultdict(list)
+    excluded: Counter[str] = Counter()
+    for item in items:
+        spent, reason = time_at_severity(item.incident)
+        if reason is not None:
+            excluded[reason] += 1
+        for severity, seconds in spent.items():
+            totals[severity].append(seconds)
+    figures = {
+        sev: TimeAtSeverity(
+            incidents=len(vals),
+            total_s=sum(vals),
+            mean_s=round(sum(vals) / len(vals), 3) if vals else None,
+        )
+        for sev, vals in sorted(totals.items())
+    }
+    return figures, dict(sorted(excluded.items()))
+
+
+def _repeats(
+    population: Sequence[Tagged], everyone: Sequence[Tagged], options: ReportOptions
+) -> RepeatClass:
+    candidates = [
+        t
+        for t in everyone
+        if t.incident.root_cause_class
+        and dated(t.incident)
+        and not t.incident.drill
+        and not t.incident.duplicate_of
+    ]
+    with_class = [
+        t
+        for t in population
+        if t.incident.root_cause_class and not t.incident.drill and not t.incident.duplicate_of
+    ]
+    window = timedelta(days=options.lookback_days)
+    # Earlier incidents per class, in detection order: each lookup is a binary search.
+    by_class: dict[str, list[Tagged]] = defaultdict(list)
+    for c in sorted(candidates, key=lambda c: (dated(c.incident), c.incident.id)):
+        by_class[c.incident.root_cause_class or ""].append(c)
+    times: dict[str, list[datetime]] = {
+        k: [d for c in v if (d := dated(c.incident)) is not None] for k, v in by_class.items()
+    }
+    repeats: list[Repeat] = []
+    for item in with_class:
+        view = item.incident
+        when = dated(view)
+        assert when is not None
+        cls = view.root_cause_class or ""
+        lo = bisect_left(times.get(cls, []), when - window)
+        hi = bisect_left(times.get(cls, []), when)
+        priors = [
+            c
+            for c in by_class.get(cls, [])[lo:hi]
+            if not options.same_service or set(c.incident.services) & set(view.services)
+        ]
+        if priors:
+            repeats.append(
+                Repeat(
+                    id=view.id,
+                    repo=item.repo,
+                    class_=cls,
+                    prior_ids=[c.incident.id for c in priors[-MAX_PRIORS:]],
+                    prior_count=len(priors),
+                )
+            )
+    rate = round(len(repeats) / len(with_class), 4) if with_class else None
+    return RepeatClass(
+        rate=rate,
+        with_class=len(with_class),
+        repeat_count=len(repeats),
+        lookback_days=options.lookback_days,
+        same_service=options.same_service,
+        repeats=repeats,
+    )
+
+
+def _row(item: Tagged, options: ReportOptions, order: Sequence[str]) -> IncidentRow:
+    view = item.incident
+    values: dict[str, float | None] = {}
+    excluded: dict[str, str] = {}
+    for phase in PHASES:
+        m = _measure(view, phase, options.include_drills)
+        values[f"{phase.name}_s"] = m.seconds
+        if m.reason:
+            excluded[phase.name] = m.reason
+    return IncidentRow(
+        repo=item.repo,
+        id=view.id,
+        title=view.title,
+        severity=severity_of(view, options.severity_basis, order),
+        status=view.status,
+        services=view.services,
+        category=view.category,
+        root_cause_class=view.root_cause_class,
+        drill=view.drill,
+        period=label(when, options.granularity) if (when := dated(view)) else None,
+        started_at=view.started_at,
+        detected_at=view.detected_at,
+        acknowledged_at=view.acknowledged_at,
+        mitigated_at=view.mitigated_at,
+        resolved_at=view.resolved_at,
+        detected_by=view.detected_by,
+        excluded=excluded,
+        **values,
+    )
+
+
+def dated(view: IncidentView) -> datetime | None:
+    """When the incident counts as having happened: its detection, else its declaration
+    (an imported incident whose source had no detection time)."""
+    return view.detected_at or view.declared_at
+
+
+def in_window(item: Tagged, since: datetime, until: datetime) -> bool:
+    """Whether the incident was detected (else declared) in ``[since, until)``."""
+    when = dated(item.incident)
+    return when is not None and since <= when < until
+
+
+def build(
+    everyone: Sequence[Tagged],
+    order: Sequence[str],
+    options: ReportOptions,
+    now: datetime,
+    repos: Sequence[str],
+) -> Report:
+    """The whole report for ``options``' window."""
+    _MEASURED.clear()  # ids of views are only meaningful while ``everyone`` is alive
+    in_period = [t for t in everyone if in_window(t, options.since, options.until)]
+    excluded: Counter[str] = Counter()
+    population: list[Tagged] = []
+    for item in in_period:
+        if item.incident.drill and not options.include_drills:
+            excluded["drill"] += 1
+        elif item.incident.duplicate_of:
+            excluded["duplicate"] += 1
+        elif item.incident.status == "declined":
+            excluded["declined"] += 1
+        else:
+            population.append(item)
+    undated = sum(1 for t in everyone if dated(t.incident) is None)
+    if undated:
+        excluded["undated"] = undated
+
+    exclusions: dict[str, dict[str, int]] = {}
+    data_errors: list[DataError] = []
+    for phase in PHASES:
+        reasons: Counter[str] = Counter()
+        for item in in_period:
+            m = _measure(item.incident, phase, options.include_drills)
+            if m.reason:
+                reasons[m.reason] += 1
+            if m.reason == "negative" and m.start and m.end:
+                data_errors.append(
+                    DataError(
+                        id=item.incident.id,
+                        repo=item.repo,
+                        metric=phase.name,
+                        message=f"{phase.end} ({m.end.isoformat()}) is before {phase.start} "
+                        f"({m.start.isoformat()})",
+                    )
+                )
+        exclusions[phase.name] = {r: reasons[r] for r in REASONS if reasons[r]}
+
+    def grouped(keys_of: Callable[[Tagged], list[str]]) -> dict[str, list[Tagged]]:
+        buckets: dict[str, list[Tagged]] = defaultdict(list)
+        for item in population:
+            for key in keys_of(item):
+                buckets[key].append(item)
+        return buckets
+
+    def finish(
+        groups: dict[str, list[Tagged]], sort_key: Callable[[str], Any] | None = None
+    ) -> dict[str, Group]:
+        return {
+            k: _group(groups[k], options.include_drills, order)
+            for k in sorted(groups, key=sort_key)
+        }
+
+    by_per = grouped(
+        lambda t: [label(when, options.granularity)] if (when := dated(t.incident)) else []
+    )
+    for name in period_buckets(options.since, options.until, options.granularity):
+        by_per.setdefault(name, [])
+
+    ups = downs = escalated = upgraded = downgraded = 0
+    transitions: Counter[str] = Counter()
+    for item in population:
+        found = changes(item.incident.severity_history, order)
+        ups, downs = ups + found.upgrades, downs + found.downgrades
+        escalated += found.changed
+        upgraded += found.upgrades > 0
+        downgraded += found.downgrades > 0
+        transitions.update(found.pairs)
+    at_severity, at_severity_excluded = _time_at_severity(population)
+
+    report = Report(
+        generated_at=now,
+        as_of=options.as_of,
+        period=Period(since=options.since, until=options.until, label=options.label),
+        granularity=options.granularity,
+        severity_basis=options.severity_basis,
+        include_drills=options.include_drills,
+        repos=list(repos),
+        definitions=definitions(),
+        incidents=IncidentCounts(
+            total=len(population),
+            open=sum(1 for t in population if t.incident.status != "resolved"),
+            resolved=sum(1 for t in population if t.incident.status == "resolved"),
+            excluded=dict(sorted(excluded.items())),
+        ),
+        durations=_durations(population, options.include_drills),
+        exclusions=exclusions,
+        data_errors=data_errors,
+        by_severity=finish(
+            grouped(lambda t: [severity_of(t.incident, options.severity_basis, order)]),
+            lambda s: (rank(s, order), s),
+        ),
+        by_service=finish(grouped(lambda t: t.incident.services or [NO_VALUE])),
+        by_category=finish(grouped(lambda t: [t.incident.category or NO_VALUE])),
+        by_period=finish(by_per),
+        escalations=Escalations(
+            incidents_escalated=escalated,
+            incidents_upgraded=upgraded,
+            incidents_downgraded=downgraded,
+            upgrades=ups,
+            downgrades=downs,
+            transitions=dict(sorted(transitions.items())),
+            time_at_severity=at_severity,
+            time_at_severity_excluded=at_severity_excluded,
+        ),
+        repeat_class=_repeats(population, everyone, options),
+        rows=[
+            _row(t, options, order)
+            for t in sorted(in_period, key=lambda t: (dated(t.incident), t.repo, t.incident.id))
+        ],
+    )
+    if options.compare is not None:
+        report = report.model_copy(
+            update={"trend": _trend(everyone, order, options, now, repos, report)}
+        )
+    return report
+
+
+HEADLINES: dict[str, Callable[[Report], float | None]] = {
+    "incidents": lambda r: float(r.incidents.total),
+    "mttd_s": lambda r: r.durations["ttd"].mean_s,
+    "mtta_s": lambda r: r.durations["tta"].mean_s,
+    "mttr_s": lambda r: r.durations["ttr"].mean_s,
+    "ttr_median_s": lambda r: r.durations["ttr"].median_s,
+    "ttr_p90_s": lambda r: r.durations["ttr"].p90_s,
+    "escalated": lambda r: float(r.escalations.incidents_escalated),
+    "repeat_rate": lambda r: r.repeat_class.rate,
+}
+
+
+def _trend(
+    everyone: Sequence[Tagged],
+    order: Sequence[str],
+    options: ReportOptions,
+    now: datetime,
+    repos: Sequence[str],
+    current: Report,
+) -> Trend:
+    assert options.compare is not None
+    prev_opts = ReportOptions(
+        since=options.compare.since,
+        until=options.compare.until,
+        label=options.compare.label,
+        granularity=options.granularity,
+        severity_basis=options.severity_basis,
+        include_drills=options.include_drills,
+        lookback_days=options.lookback_days,
+        same_service=options.same_service,
+        compare=None,
+        as_of=options.as_of,
+    )
+    previous = build(everyone, order, prev_opts, now, repos)
+    figures: dict[str, TrendFigure] = {}
+    for name, pick in HEADLINES.items():
+        cur, prev = pick(current), pick(previous)
+        change = round(cur - prev, 4) if cur is not None and prev is not None else None
+        pct = round(100 * change / prev, 1) if change is not None and prev else None
+        figures[name] = TrendFigure(current=cur, previous=prev, change=change, change_pct=pct)
+    return Trend(previous=options.compare, figures=figures)

@@ -1,1 +1,0 @@
-"""Pure incident metrics: phase durations, aggregates, frequency, escalations, repeats."""

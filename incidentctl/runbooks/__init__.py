@@ -1,0 +1,1 @@
+"""Runbooks from prose to automation: the catalog and the step runner."""

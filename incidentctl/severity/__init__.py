@@ -1,0 +1,1 @@
+"""Severity as routing: the policy, classification, the checklist, paging."""

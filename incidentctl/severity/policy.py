@@ -1,0 +1,154 @@
+"""Severity as a routing primitive: classify from criteria answers, and test the rubric."""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from incidentctl.core.errors import UsageError
+from incidentctl.models.config import Config, ResponsePattern
+from incidentctl.models.policy import PolicyTests, Question
+
+Answer = bool | float
+_COMPARE = re.compile(r"\s*(>=|<=|>|<|==|=)?\s*(-?\d+(?:\.\d+)?)\s*%?\s*")
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+    "==": operator.eq,
+    "=": operator.eq,
+}
+_TRUE = {"true", "yes", "y", "1", "on"}
+_FALSE = {"false", "no", "n", "0", "off"}
+
+
+def parse_condition(kind: str, text: str) -> Callable[[Answer], bool]:
+    """A rule condition as a predicate; ``ValueError`` names what is wrong."""
+    value = str(text).strip().lower()
+    if kind == "yes-no":
+        if value in ("true", "false"):
+            wanted = value == "true"
+            return lambda answer: answer is wanted
+        raise ValueError(f"condition {text!r} must be true or false for a yes-no question")
+    match = _COMPARE.fullmatch(value)
+    if not match:
+        raise ValueError(f"condition {text!r} must look like '>=50', '<10' or '25'")
+    op = _OPS[match.group(1) or "=="]
+    bound = float(match.group(2))
+    return lambda answer: not isinstance(answer, bool) and op(float(answer), bound)
+
+
+def parse_answer(question: Question, text: str | bool) -> Answer:
+    """A person's answer (``yes``, ``30%``, ``12``) for ``question``."""
+    if isinstance(text, bool):
+        if question.kind != "yes-no":
+            raise UsageError(f"--{question.id.replace('_', '-')} needs a value")
+        return text
+    value = str(text).strip().lower()
+    if question.kind == "yes-no":
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        raise UsageError(f"answer {text!r} to {question.id!r} must be yes or no")
+    number = value.rstrip("%").strip()
+    try:
+        parsed = float(number)
+    except ValueError:
+        raise UsageError(f"answer {text!r} to {question.id!r} must be a number") from None
+    if question.kind == "percent" and not 0 <= parsed <= 100:
+        raise UsageError(f"answer {text!r} to {question.id!r} must be between 0 and 100%")
+    return parsed
+
+
+@dataclass(frozen=True)
+class Classified:
+    """The severity a rubric gives, and why."""
+
+    severity: str
+    because: str
+    rule: int
+    matched: dict[str, str]
+    unanswered: list[str] = field(default_factory=list)
+
+
+def classify(config: Config, answers: Mapping[str, Answer]) -> Classified:
+    """The first rule whose conditions all hold."""
+    questions = {q.id: q for q in config.classification.questions}
+    unknown = [k for k in answers if k not in questions]
+    if unknown:
+        raise UsageError(
+            f"unknown question {unknown[0]!r}; the policy asks: {', '.join(questions) or 'nothing'}"
+        )
+    for index, rule in enumerate(config.classification.rules):
+        holds = True
+        for key, condition in rule.when.items():
+            answer = answers.get(key)
+            if answer is None or not parse_condition(questions[key].kind, condition)(answer):
+                holds = False
+                break
+        if holds:
+            unanswered = [q for q in questions if q not in answers]
+            return Classified(rule.severity, rule.because, index, dict(rule.when), unanswered)
+    raise UsageError("no classification rule matched; add a final rule without conditions")
+
+
+def response_facts(response: ResponsePattern) -> dict[str, Any]:
+    """The response pattern as a flat mapping (what policy tests compare)."""
+    return response.model_dump()
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One policy test case."""
+
+    name: str
+    passed: bool
+    problems: list[str]
+
+
+def run_tests(config: Config, tests: PolicyTests) -> list[CaseResult]:
+    """Run every fixture case against the policy."""
+    results = []
+    questions = {q.id: q for q in config.classification.questions}
+    for case in tests.cases:
+        problems: list[str] = []
+        try:
+            answers = {}
+            for key, text in case.answers.items():
+                if key not in questions:
+                    raise UsageError(f"unknown question {key!r}")
+                answers[key] = parse_answer(questions[key], text)
+            got = classify(config, answers)
+        except UsageError as exc:
+            results.append(CaseResult(case.name, False, [exc.message]))
+            continue
+        facts: dict[str, Any] = {
+            "severity": got.severity,
+            **response_facts(config.level(got.severity).response),
+        }
+        for key, expected in case.expect.items():
+            if key not in facts:
+                problems.append(f"unknown expectation {key!r} (known: {', '.join(facts)})")
+                continue
+            actual = facts[key]
+            want = _coerce(expected, actual)
+            if want != actual:
+                problems.append(f"{key}: expected {want!r}, got {actual!r}")
+        results.append(CaseResult(case.name, not problems, problems))
+    return results
+
+
+def _coerce(expected: Any, actual: Any) -> Any:
+    from incidentctl.yamlio.strict import to_python
+
+    value = to_python(expected)
+    if isinstance(actual, list) and not isinstance(value, list):
+        return [value]
+    if isinstance(actual, str) and value is not None:
+        return str(value)
+    return value
