@@ -215,3 +215,43 @@ def test_history_tells_concurrent_from_sequential() -> None:
     assert heads([root, a1, a2, b1]) == sorted([a2.id, b1.id])
     legacy = ev("resolved", 8)  # no 'after': never judged
     assert not History([root, legacy, b1]).concurrent(legacy.id, b1.id)
+
+
+def test_a_correction_may_not_put_the_declaration_before_detection() -> None:
+    events = [declared(15, detected_at=at(10)), ev("resolved", 60)]
+    with pytest.raises(UsageError, match=r"declared_at .* would be before detected_at"):
+        admit(RECORD, events, ev("corrected", 70, declared_at=at(5), message="x"))
+    # after the resolution is fine: a retrospective declaration
+    state = admit(RECORD, events, ev("corrected", 70, declared_at=at(65), message="x"))
+    assert state.declared_at == at(65)
+
+
+@pytest.mark.parametrize("kind", ["acknowledged", "severity", "role", "mitigated", "resolved"])
+def test_a_declined_incident_takes_no_response(kind: str) -> None:
+    fields: dict[str, Any] = {
+        "severity": {"severity": "sev1"},
+        "role": {"role": "commander", "person": "bob"},
+    }.get(kind, {})
+    events = [declared(0), ev("declined", 5, message="false alarm")]
+    with pytest.raises(InvalidStateError, match="declined"):
+        admit(RECORD, events, ev(kind, 9, **fields))
+
+
+def test_time_at_severity_is_one_definition_for_report_and_draft() -> None:
+    from incidentctl.measure.phases import time_at_severity
+
+    view = fold(
+        RECORD,
+        [
+            declared(15, detected_at=at(12)),
+            ev("severity", 40, severity="sev2"),
+            ev("severity", 70, severity="sev3"),
+            ev("resolved", 165),
+        ],
+    )
+    spent, reason = time_at_severity(view)
+    assert reason is None and spent == {"sev3": (28 + 95) * 60.0, "sev2": 30 * 60.0}
+    assert sum(spent.values()) == (view.resolved_at - view.detected_at).total_seconds()  # type: ignore[operator]
+    open_view = fold(RECORD, [declared(15)])
+    assert time_at_severity(open_view) == ({}, "open")
+    assert time_at_severity(open_view, until=at(45)) == ({"sev3": 30 * 60.0}, None)

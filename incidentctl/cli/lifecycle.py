@@ -60,6 +60,12 @@ def _checklist(ctx: typer.Context, outcome: Outcome, *, downgrade: bool = False)
     check = routing.checklist(outcome.incident, ws.config, ws.now())
     if check is not None:
         paged = "not again after a de-escalation" if downgrade else outcome.paged
+        if paged is None and ws.config.hooks.page:
+            paged = (
+                "not sent: recorded after the fact"
+                if outcome.incident.retrospective
+                else "not sent again: the current severity did not become more severe"
+            )
         for line in routing.render(check, ws.zone, paged=paged):
             note(line)
 

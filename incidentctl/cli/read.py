@@ -28,7 +28,9 @@ def show(
 
 def list_(
     ctx: typer.Context,
-    status: Annotated[str, typer.Option("--status", help="open, resolved or all.")] = "all",
+    status: Annotated[
+        str, typer.Option("--status", help="open, resolved, declined or all.")
+    ] = "all",
     severity: Annotated[
         list[str] | None, typer.Option("--severity", help="Only these severities (repeatable).")
     ] = None,
@@ -50,8 +52,8 @@ def list_(
     from incidentctl.core.errors import UsageError
     from incidentctl.models.views import IncidentSummary
 
-    if status not in ("open", "resolved", "all"):
-        raise UsageError(f"--status must be open, resolved or all, not {status!r}")
+    if status not in ("open", "resolved", "declined", "all"):
+        raise UsageError(f"--status must be open, resolved, declined or all, not {status!r}")
     ws = workspace(ctx)
     wanted_sev = {ws.severity(s) for s in severity or []}
     wanted_svc = {s.strip().lower() for s in service or []}
@@ -60,9 +62,9 @@ def list_(
     views, problems = ws.incidents(slim=True)  # a listing needs no timelines
     chosen = []
     for view in views:
-        if status == "open" and view.status == "resolved":
+        if status == "open" and view.status in ("resolved", "declined"):
             continue
-        if status == "resolved" and view.status != "resolved":
+        if status in ("resolved", "declined") and view.status != status:
             continue
         if wanted_sev and view.severity not in wanted_sev:
             continue

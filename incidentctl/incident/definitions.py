@@ -58,6 +58,15 @@ def _note_time(state: State, at: datetime) -> None:
         state.earliest = at
 
 
+def _not_declined(state: State, event: Any) -> None:
+    if state.status == "declined":
+        raise InvalidStateError(
+            f"incident {event.incident} was declined at {_ts(state.declined_at)}; it is not "
+            "an incident",
+            hint="reopen it first if it was an incident after all",
+        )
+
+
 # --- declared -------------------------------------------------------------------------
 
 
@@ -85,6 +94,7 @@ def _acknowledged(state: State, event: models.Acknowledged) -> None:
 
 
 def _guard_acknowledged(state: State, event: models.Acknowledged) -> None:
+    _not_declined(state, event)
     if state.acknowledged_at is not None:
         raise InvalidStateError(
             f"incident {event.incident} was already acknowledged at {_ts(state.acknowledged_at)}"
@@ -126,6 +136,7 @@ def _severity(state: State, event: models.SeverityChanged) -> None:
 
 
 def _guard_severity(state: State, event: models.SeverityChanged) -> None:
+    _not_declined(state, event)
     if state.severity == event.severity:
         raise InvalidStateError(
             f"incident {event.incident} is already {event.severity} at {_ts(event.at)}"
@@ -141,6 +152,7 @@ def _role(state: State, event: models.RoleAssigned) -> None:
 
 
 def _guard_role(state: State, event: models.RoleAssigned) -> None:
+    _not_declined(state, event)
     if state.roles.get(event.role) == event.person:
         raise InvalidStateError(
             f"{event.person} is already {event.role} of incident {event.incident}"

@@ -14,6 +14,22 @@ CLOSED = ("resolved", "declined")
 CHAIN = ("started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at")
 """Lifecycle times that must not go backwards, in order."""
 
+BEFORE_DECLARED = ("started_at", "detected_at")
+"""Times that cannot come after the declaration (declaring an incident is noticing it)."""
+
+
+def declared_problems(values: object) -> set[tuple[str, str]]:
+    """(name, 'declared_at') for each time of BEFORE_DECLARED that is after the declaration."""
+    declared = getattr(values, "declared_at", None)
+    if declared is None:
+        return set()
+    return {
+        (name, "declared_at")
+        for name in BEFORE_DECLARED
+        if (value := getattr(values, name, None)) is not None and value > declared
+    }
+
+
 LABELS = {
     "started_at": "started",
     "detected_at": "detected",
@@ -131,7 +147,8 @@ class State:
     def order_problems(self) -> set[tuple[str, str]]:
         """Pairs of lifecycle times that go backwards: (earlier name, later name)."""
         known = [(name, getattr(self, name)) for name in CHAIN if getattr(self, name)]
-        return {(a, b) for i, (a, ta) in enumerate(known) for b, tb in known[i + 1 :] if tb < ta}
+        found = {(a, b) for i, (a, ta) in enumerate(known) for b, tb in known[i + 1 :] if tb < ta}
+        return found | declared_problems(self)
 
     def view(
         self,

@@ -106,20 +106,14 @@ def _timeline(view: IncidentView, ws: Workspace) -> str:
             detail = f"[{entry.details['status']}] {detail}"
         elif entry.type == "declared":
             detail = f"declared {entry.details.get('severity')}"
+        elif entry.type in ("corrected", "changed", "resolved"):
+            facts = ", ".join(
+                f"{k} = {', '.join(v) if isinstance(v, list) else v}"
+                for k, v in entry.details.items()
+            )
+            detail = "; ".join(x for x in (facts, detail) if x)
         lines.append(f"| {local(entry.at, ws.zone)} | {entry.type} | {entry.by} | {detail} |")
     return "\n".join(lines)
-
-
-def time_at_severity(view: IncidentView, now: datetime) -> dict[str, float]:
-    """Seconds at each severity, until resolution (or now while open)."""
-    spent: dict[str, float] = {}
-    end_all = view.resolved_at or now
-    for i, change in enumerate(view.severity_history):
-        end = view.severity_history[i + 1].at if i + 1 < len(view.severity_history) else end_all
-        end = min(end, end_all)
-        if end > change.at:
-            spent[change.to] = spent.get(change.to, 0.0) + (end - change.at).total_seconds()
-    return spent
 
 
 def values(ws: Workspace, view: IncidentView, similar: str) -> dict[str, str]:
@@ -132,7 +126,10 @@ def values(ws: Workspace, view: IncidentView, similar: str) -> dict[str, str]:
         else "unknown (start or end not recorded)"
     )
     history = " → ".join(c.to for c in view.severity_history) or view.severity
-    spent = ", ".join(f"{sev} {human(sec)}" for sev, sec in time_at_severity(view, now).items())
+    from incidentctl.measure.phases import time_at_severity
+
+    at_severity, _ = time_at_severity(view, until=now)
+    spent = ", ".join(f"{sev} {human(sec)}" for sev, sec in at_severity.items())
     ttd = (
         human((view.detected_at - view.started_at).total_seconds())
         if view.detected_at and view.started_at

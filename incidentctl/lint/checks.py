@@ -7,7 +7,7 @@ from itertools import pairwise
 
 from incidentctl.incident.definitions import CORRECTABLE, DEFINITIONS
 from incidentctl.incident.fold import History, declaration, fold, ordered
-from incidentctl.incident.state import CHAIN
+from incidentctl.incident.state import CHAIN, declared_problems
 from incidentctl.lint.collect import Collector
 from incidentctl.lint.tree import IncidentFolder, RecordFile
 from incidentctl.models.config import Config
@@ -94,6 +94,7 @@ def chronology(
         file = by_id[origin.id]
         source["started_at"] = (file, ("started_at", "at"))
         source["detected_at"] = (file, ("detected_at", "at"))
+        source["declared_at"] = (file, ("at",))
     for event in ordered(e for e, _ in events):
         if event is origin:
             continue
@@ -117,6 +118,19 @@ def chronology(
                 f"{b} {format_timestamp(tb)} is before {a} {format_timestamp(ta)}",
                 hint="record a correction (incidentctl correct), or fix the typo in the file",
             )
+    for first, _ in sorted(declared_problems(view)):
+        path, line = f"incidents/{view.id}/incident.md", None
+        if "declared_at" in source:
+            origin_file, keys = source["declared_at"]
+            path, line = origin_file.rel, _line(origin_file, keys[0])
+        out.add(
+            "chronology/order",
+            path,
+            line,
+            f"declared_at {format_timestamp(view.declared_at)} is before {first} "  # type: ignore[arg-type]
+            f"{format_timestamp(getattr(view, first))}",
+            hint="record a correction (incidentctl correct), or fix the typo in the file",
+        )
     declared_at = origin.at if origin is not None else None
     for event, file in events:
         for key in ("at", "recorded_at", "started_at", "detected_at", "declared_at"):

@@ -53,7 +53,7 @@ _RULES = (
     Rule(
         "chronology/concurrent-transition",
         "warning",
-        "conflicting transitions recorded concurrently, or a change after resolution",
+        "two events deciding the same thing differently in clones that had not seen each other",
     ),
     Rule("policy/unknown-severity", "error", "a severity that the policy does not define"),
     Rule("policy/unknown-role", "error", "a role that the config does not define"),

@@ -12,7 +12,14 @@ from typing import Any
 from incidentctl.core.severity import changes, most_severe, rank
 from incidentctl.measure.periods import buckets as period_buckets
 from incidentctl.measure.periods import label
-from incidentctl.measure.phases import PHASES, REASONS, Measurement, Phase, measure
+from incidentctl.measure.phases import (
+    PHASES,
+    REASONS,
+    Measurement,
+    Phase,
+    measure,
+    time_at_severity,
+)
 from incidentctl.measure.stats import aggregate
 from incidentctl.models.report import (
     Aggregate,
@@ -120,31 +127,6 @@ def _durations(items: Sequence[Tagged], include_drills: bool) -> dict[str, Aggre
 def _group(items: Sequence[Tagged], include_drills: bool, order: Sequence[str]) -> Group:
     escalated = sum(1 for t in items if changes(t.incident.severity_history, order).changed)
     return Group(count=len(items), durations=_durations(items, include_drills), escalated=escalated)
-
-
-def time_at_severity(view: IncidentView) -> tuple[dict[str, float], str | None]:
-    """Seconds spent at each severity in [detected_at, resolved_at), or why there is none.
-
-    The declared severity holds from the start of the window until the first change; each
-    change holds from its time (a change before the window counts from its start).
-    """
-    if view.resolved_at is None:
-        return {}, "open"
-    if view.detected_at is None or not view.severity_history:
-        return {}, "missing"
-    start, end = view.detected_at, view.resolved_at
-    if end < start:
-        return {}, "negative"
-    spent: dict[str, float] = defaultdict(float)
-    history = view.severity_history
-    for i, change in enumerate(history):
-        begin = start if i == 0 else max(change.at, start)
-        until = min(history[i + 1].at, end) if i + 1 < len(history) else end
-        if until > begin:
-            spent[change.to] += (until - begin).total_seconds()
-    if not spent:
-        spent[history[-1].to] = 0.0
-    return dict(spent), None
 
 
 def _time_at_severity(items: Sequence[Tagged]) -> tuple[dict[str, TimeAtSeverity], dict[str, int]]:
