@@ -33,8 +33,8 @@ from incidentctl.models.event import (  # noqa: E402
     Update,
 )
 from incidentctl.models.incident import IncidentRecord  # noqa: E402
+from incidentctl.setup import init  # noqa: E402
 from incidentctl.store.records import render_event, render_incident  # noqa: E402
-from incidentctl.store.setup import init  # noqa: E402
 from incidentctl.yamlio.emit import render_record  # noqa: E402
 
 SEVERITIES = [("sev1", 0.03), ("sev2", 0.12), ("sev3", 0.35), ("sev4", 0.35), ("sev5", 0.15)]

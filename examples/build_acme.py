@@ -14,9 +14,9 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from incidentctl.incident import lifecycle
+from incidentctl.respond import lifecycle
+from incidentctl.setup import init
 from incidentctl.store.layout import Layout
-from incidentctl.store.setup import init
 from incidentctl.workspace import Workspace
 
 OUT = Path(__file__).resolve().parent / "acme"

@@ -109,7 +109,7 @@ def test_resolve_twice(cli: Cli, repo: Path, incident: str) -> None:
 
 def test_ambiguous_prefix_lists_candidates(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     ids = iter(["abc123", "abd456"])
-    monkeypatch.setattr("incidentctl.incident.lifecycle.new_incident_id", lambda: next(ids))
+    monkeypatch.setattr("incidentctl.respond.lifecycle.new_incident_id", lambda: next(ids))
     cli.ok("declare", "one", "-s", "sev3")
     cli.ok("declare", "two", "-s", "sev3")
     assert_clean_failure(cli("show", "ab"), ExitCode.NOT_FOUND, "ambiguous", "abc123, abd456")

@@ -238,7 +238,7 @@ def test_a_declined_incident_takes_no_response(kind: str) -> None:
 
 
 def test_time_at_severity_is_one_definition_for_report_and_draft() -> None:
-    from incidentctl.measure.phases import time_at_severity
+    from incidentctl.incident.durations import time_at_severity
 
     view = fold(
         RECORD,

@@ -24,7 +24,7 @@ def test_tutorial_outputs_are_current(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = iter(["k7f3m2", "p2x9ab", "q4r5st"])
-    monkeypatch.setattr("incidentctl.incident.lifecycle.new_incident_id", lambda: next(ids))
+    monkeypatch.setattr("incidentctl.respond.lifecycle.new_incident_id", lambda: next(ids))
     actions = iter(["a4k9x2m", "a7hw3qd"])
     monkeypatch.setattr("incidentctl.learn.actions.new_action_id", lambda: next(actions))
     monkeypatch.setenv("COLUMNS", "120")

@@ -19,7 +19,7 @@ def init(
     ] = None,
 ) -> None:
     """Create a records repo: config, folders, .gitattributes, first commit."""
-    from incidentctl.store.setup import init as run_init
+    from incidentctl.setup import init as run_init
 
     created = run_init(path, ci=ci)
     for name in created:
@@ -47,7 +47,7 @@ def sync(
     ] = None,
 ) -> None:
     """Commit what an interrupted command saved; optionally pull and push."""
-    from incidentctl.git.sync import sync as run_sync
+    from incidentctl.sync import sync as run_sync
 
     outcome = run_sync(workspace(ctx), pull=pull, push_after=push, remote=remote)
     if outcome.recovered:

@@ -27,7 +27,7 @@ def _table(ws: Workspace) -> Table:
         return markup_escape(one_line(text))
 
     from incidentctl.core.display import human, local
-    from incidentctl.incident.board import rows
+    from incidentctl.respond.board import rows
 
     views, problems = ws.incidents()
     now = ws.now()
@@ -92,7 +92,7 @@ def board(
     """Every open incident: severity, age, roles to fill, updates due, last entry."""
     from rich.console import Console
 
-    from incidentctl.incident.board import rows
+    from incidentctl.respond.board import rows
     from incidentctl.workspace import Workspace
 
     repo = ctx.obj.repo if ctx.obj else None

@@ -10,7 +10,7 @@ from incidentctl.cli import complete
 from incidentctl.cli.output import data_line, note, print_json, workspace
 
 if TYPE_CHECKING:
-    from incidentctl.incident.lifecycle import Outcome
+    from incidentctl.respond.lifecycle import Outcome
 
 IdArg = Annotated[
     str,
@@ -46,7 +46,7 @@ MessageOpt = Annotated[str, typer.Option("--message", "-m", help="A note kept wi
 
 def _push(ctx: typer.Context, push: bool) -> None:
     if push:
-        from incidentctl.git.sync import push as run_push
+        from incidentctl.sync import push as run_push
 
         run_push(workspace(ctx))
         note("pushed")
@@ -153,7 +153,7 @@ def declare(
 ) -> None:
     """Declare an incident; prints its new id."""
     from incidentctl.core.errors import UsageError
-    from incidentctl.incident import lifecycle
+    from incidentctl.respond import lifecycle
 
     if not severity:
         raise UsageError(
@@ -239,7 +239,7 @@ def ack(
     push: PushOpt = False,
 ) -> None:
     """Acknowledge: a responder has engaged (sets acknowledged_at)."""
-    from incidentctl.incident import lifecycle
+    from incidentctl.respond import lifecycle
 
     outcome = lifecycle.acknowledge(
         workspace(ctx),
@@ -270,7 +270,7 @@ def update(
     push: PushOpt = False,
 ) -> None:
     """Add a timeline entry, optionally changing the status."""
-    from incidentctl.incident import lifecycle
+    from incidentctl.respond import lifecycle
 
     outcome = lifecycle.update(
         workspace(ctx),
@@ -304,7 +304,7 @@ def severity(
     push: PushOpt = False,
 ) -> None:
     """Change the severity (escalate or de-escalate), with a reason."""
-    from incidentctl.incident import lifecycle
+    from incidentctl.respond import lifecycle
 
     outcome = lifecycle.change_severity(
         workspace(ctx),
@@ -347,7 +347,7 @@ def assign(
     push: PushOpt = False,
 ) -> None:
     """Assign a role; assigning a held role again is a handoff."""
-    from incidentctl.incident import lifecycle
+    from incidentctl.respond import lifecycle
 
     outcome = lifecycle.assign(
         workspace(ctx),
@@ -382,7 +382,7 @@ def mitigate(
     push: PushOpt = False,
 ) -> None:
     """Record that customer impact has stopped."""
-    from incidentctl.incident import lifecycle
+    from incidentctl.respond import lifecycle
 
     outcome = lifecycle.mitigate(
         workspace(ctx),
@@ -417,7 +417,7 @@ def resolve(
     push: PushOpt = False,
 ) -> None:
     """Resolve the incident."""
-    from incidentctl.incident import lifecycle
+    from incidentctl.respond import lifecycle
 
     outcome = lifecycle.resolve(
         workspace(ctx),
@@ -445,7 +445,7 @@ def reopen(
     push: PushOpt = False,
 ) -> None:
     """Reopen a resolved or declined incident."""
-    from incidentctl.incident import lifecycle
+    from incidentctl.respond import lifecycle
 
     outcome = lifecycle.reopen(
         workspace(ctx),
@@ -474,7 +474,7 @@ def decline(
     push: PushOpt = False,
 ) -> None:
     """Not an incident after all: left out of every figure (reopen brings it back)."""
-    from incidentctl.incident import lifecycle
+    from incidentctl.respond import lifecycle
 
     outcome = lifecycle.decline(
         workspace(ctx),
@@ -518,7 +518,7 @@ def correct(
     push: PushOpt = False,
 ) -> None:
     """Correct lifecycle times or the root-cause class; the latest correction wins."""
-    from incidentctl.incident import lifecycle
+    from incidentctl.respond import lifecycle
 
     outcome = lifecycle.correct(
         workspace(ctx),
@@ -558,7 +558,7 @@ def set_(
 ) -> None:
     """Change descriptive fields; recorded as an event, so clones never conflict."""
 
-    from incidentctl.incident import describe
+    from incidentctl.respond import describe
 
     view = describe.set_fields(
         workspace(ctx),
@@ -603,7 +603,7 @@ def edit(
     import sys
 
     from incidentctl.core.errors import IncidentctlError
-    from incidentctl.incident.editing import edit as run_edit
+    from incidentctl.learn.editing import edit as run_edit
 
     def retry(exc: IncidentctlError) -> bool:
         note(f"error: {exc.message}")

@@ -136,7 +136,7 @@ def _render(result: object, fmt: str, by: str, explain: bool, terminal: bool) ->
 
     assert isinstance(result, Report)
     if fmt == "json":
-        from incidentctl.store import report_cache
+        from incidentctl.measure import report_cache
 
         # Per-incident rows can be large; they come with --explain (and as --format csv).
         if explain:

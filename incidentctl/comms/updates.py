@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, cast
 
 from incidentctl.core.display import human, local
 from incidentctl.core.errors import UsageError
-from incidentctl.learn.templates import render_template
+from incidentctl.core.templates import render_template
 from incidentctl.models.event import SURFACES, CommsPosted, Surface
 from incidentctl.models.views import IncidentView
 from incidentctl.workspace import Workspace
 
 if TYPE_CHECKING:
-    from incidentctl.incident.lifecycle import Outcome
+    from incidentctl.respond.lifecycle import Outcome
 
 STATUS_WORDS = {
     "investigating": "We are investigating",
@@ -122,7 +122,7 @@ def post(
 ) -> Outcome:
     """Record that an update was sent on a surface, with the text sent."""
     from incidentctl.core.text import clean_text
-    from incidentctl.incident.lifecycle import append
+    from incidentctl.respond.lifecycle import append
 
     channel = cast(Surface, check_surface(surface))
     body = clean_text(text, "message")

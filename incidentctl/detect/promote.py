@@ -7,8 +7,8 @@ from datetime import datetime
 
 from incidentctl.core.errors import InvalidStateError
 from incidentctl.detect.groups import Group
-from incidentctl.incident.lifecycle import Outcome, append, declare
 from incidentctl.models.event import AlertLinked
+from incidentctl.respond.lifecycle import Outcome, append, declare
 from incidentctl.workspace import Workspace
 
 

@@ -87,7 +87,7 @@ def run(
     dry_run: bool = False,
 ) -> tuple[list[Message], int]:
     """Import messages as update events; returns (imported, skipped as already there)."""
-    from incidentctl.incident import lifecycle
+    from incidentctl.respond import lifecycle
 
     incident = ws.incident(ref)
     try:

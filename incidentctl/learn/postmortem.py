@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from incidentctl.core.display import human, local
 from incidentctl.core.errors import EnvironmentProblem, InvalidStateError, RecordError, UsageError
-from incidentctl.learn.templates import render_template
+from incidentctl.core.templates import render_template
 from incidentctl.models.review import POSTMORTEM_STATUSES, PostmortemRecord
 from incidentctl.models.views import IncidentView
 from incidentctl.store import transaction
@@ -126,7 +126,7 @@ def values(ws: Workspace, view: IncidentView, similar: str) -> dict[str, str]:
         else "unknown (start or end not recorded)"
     )
     history = " → ".join(c.to for c in view.severity_history) or view.severity
-    from incidentctl.measure.phases import time_at_severity
+    from incidentctl.incident.durations import time_at_severity
 
     at_severity, _ = time_at_severity(view, until=now)
     spent = ", ".join(f"{sev} {human(sec)}" for sev, sec in at_severity.items())
@@ -253,7 +253,7 @@ def commit_edit(ws: Workspace, incident_id: str) -> bool:
     rel = ws.layout.relative(path)
     if not gitrepo.uncommitted(ws.root, [rel]):
         return False
-    from incidentctl.incident.editing import refuse_saved_secrets
+    from incidentctl.learn.editing import refuse_saved_secrets
 
     refuse_saved_secrets(ws, path)
     with transaction.locked(ws.layout):

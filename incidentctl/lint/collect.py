@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from incidentctl.lint.findings import Finding
 from incidentctl.lint.rules import RULES, matches
+from incidentctl.models.findings import Finding
 
 MARKER = re.compile(r"incidentctl-disable:([^\n]*)")
 RULE_NAME = re.compile(r"[a-z][a-z0-9_-]*(?:/[a-z0-9_-]*[a-z0-9])?")

@@ -7,8 +7,8 @@ import json
 from itertools import groupby
 
 from incidentctl import __version__
-from incidentctl.lint.findings import LintResult
 from incidentctl.lint.rules import RULES
+from incidentctl.models.findings import LintResult
 
 FORMATS = ("text", "json", "github", "sarif", "gitlab")
 

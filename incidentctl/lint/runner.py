@@ -11,10 +11,10 @@ from incidentctl.core.secretscan import scan
 from incidentctl.git import gitrepo
 from incidentctl.lint import checks, review_checks
 from incidentctl.lint.collect import Collector
-from incidentctl.lint.findings import LintResult, LintSummary
 from incidentctl.lint.rules import RULES
 from incidentctl.lint.tree import RECORD_DIRS, IncidentFolder, RecordFile, Tree, walk
 from incidentctl.models.config import Config
+from incidentctl.models.findings import LintResult, LintSummary
 from incidentctl.models.views import IncidentView
 from incidentctl.store.config_file import read_config
 from incidentctl.store.layout import CONFIG_FILE

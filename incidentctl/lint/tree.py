@@ -11,13 +11,13 @@ from pathlib import Path
 
 from incidentctl.core.ids import EVENT_ID, INCIDENT_ID
 from incidentctl.learn.actions import ACTION_ID
+from incidentctl.models.runbook import RUNBOOK_NAME
 from incidentctl.store.atomic import read_bytes
 from incidentctl.store.layout import Layout
 from incidentctl.yamlio.frontmatter import Document, decode, parse
 from incidentctl.yamlio.strict import YamlProblem
 
 RECORD_DIRS = ("incidents", "actions", "runbooks", "alerts")
-RUNBOOK_NAME = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?")
 SPOOL_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 SPOOL_NAME = re.compile(r"[a-z0-9-]{1,40}\.jsonl")
 

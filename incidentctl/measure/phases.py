@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from incidentctl.models.views import IncidentSummary, IncidentView
+from incidentctl.models.views import IncidentSummary
 
 
 @dataclass(frozen=True)
@@ -77,33 +76,3 @@ def measure(
     if seconds < 0:
         return Measurement(None, "negative", start, end)
     return Measurement(seconds, None, start, end)
-
-
-def time_at_severity(
-    view: IncidentView, *, until: datetime | None = None
-) -> tuple[dict[str, float], str | None]:
-    """Seconds spent at each severity in [detected_at, resolved_at), or why there is none.
-
-    ``until`` ends the window of an open incident (a draft written before resolution).
-
-    The declared severity holds from the start of the window until the first change; each
-    change holds from its time (a change before the window counts from its start).
-    """
-    end = view.resolved_at or until
-    if end is None:
-        return {}, "open"
-    if view.detected_at is None or not view.severity_history:
-        return {}, "missing"
-    start = view.detected_at
-    if end < start:
-        return {}, "negative"
-    spent: dict[str, float] = defaultdict(float)
-    history = view.severity_history
-    for i, change in enumerate(history):
-        begin = start if i == 0 else max(change.at, start)
-        until = min(history[i + 1].at, end) if i + 1 < len(history) else end
-        if until > begin:
-            spent[change.to] += (until - begin).total_seconds()
-    if not spent:
-        spent[history[-1].to] = 0.0
-    return dict(spent), None

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from incidentctl.core.severity import changes, most_severe, rank
+from incidentctl.incident.durations import time_at_severity
 from incidentctl.measure.periods import buckets as period_buckets
 from incidentctl.measure.periods import label
 from incidentctl.measure.phases import (
@@ -18,7 +19,6 @@ from incidentctl.measure.phases import (
     Measurement,
     Phase,
     measure,
-    time_at_severity,
 )
 from incidentctl.measure.stats import aggregate
 from incidentctl.models.report import (

@@ -8,9 +8,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from incidentctl.core.errors import UsageError
-from incidentctl.measure import periods
+from incidentctl.measure import periods, report_cache
 from incidentctl.models.report import SEVERITY_BASES, Period, Report
-from incidentctl.store import report_cache
 from incidentctl.workspace import Workspace
 
 if TYPE_CHECKING:  # the figures are imported only when a report is computed
@@ -173,13 +172,13 @@ def _slot(workspaces: list[Workspace], request: ReportRequest) -> tuple[Period, 
 
 def _reuse(ws: Workspace, slot: _Slot) -> bool:
     """Make the report stored for an earlier commit answer ``slot`` too, when nothing it
-    reads changed since (see :mod:`incidentctl.store.report_reuse`)."""
+    reads changed since (see :mod:`incidentctl.measure.report_reuse`)."""
     if slot.commit is None:
         return False
     last = report_cache.last_answer(ws, slot.asked)
     if last is None or last[1] == slot.key:
         return False
-    from incidentctl.store import report_reuse
+    from incidentctl.measure import report_reuse
 
     if not report_reuse.unchanged(ws.layout, last[0], slot.commit, report_cache.WATCHED):
         return False

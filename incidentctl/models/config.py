@@ -181,7 +181,7 @@ class Config(Record):
                     )
                     continue
                 try:
-                    from incidentctl.severity.policy import parse_condition
+                    from incidentctl.models.policy import parse_condition
 
                     parse_condition(question.kind, condition)
                 except ValueError as exc:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import operator
+import re
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -48,3 +51,32 @@ class PolicyTests(Record):
     """``policy-tests.yaml``."""
 
     cases: list[PolicyCase]
+
+
+Answer = bool | float
+"""An answer to a classification question: yes/no, or a number."""
+_COMPARE = re.compile(r"\s*(>=|<=|>|<|==|=)?\s*(-?\d+(?:\.\d+)?)\s*%?\s*")
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+    "==": operator.eq,
+    "=": operator.eq,
+}
+
+
+def parse_condition(kind: str, text: str) -> Callable[[Answer], bool]:
+    """A rule condition as a predicate; ``ValueError`` names what is wrong."""
+    value = str(text).strip().lower()
+    if kind == "yes-no":
+        if value in ("true", "false"):
+            wanted = value == "true"
+            return lambda answer: answer is wanted
+        raise ValueError(f"condition {text!r} must be true or false for a yes-no question")
+    match = _COMPARE.fullmatch(value)
+    if not match:
+        raise ValueError(f"condition {text!r} must look like '>=50', '<10' or '25'")
+    op = _OPS[match.group(1) or "=="]
+    bound = float(match.group(2))
+    return lambda answer: not isinstance(answer, bool) and op(float(answer), bound)

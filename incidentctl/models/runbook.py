@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -24,6 +25,7 @@ Placement = Literal["manual", "assisted", "automated"]
 Risk = Literal["low", "medium", "high"]
 RUNBOOK_NAME_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
 RunbookName = Annotated[str, Field(pattern=RUNBOOK_NAME_PATTERN)]
+RUNBOOK_NAME = re.compile(RUNBOOK_NAME_PATTERN[1:-1])
 
 
 class Step(Record):

@@ -10,9 +10,9 @@ from pydantic import TypeAdapter
 
 
 def _adapters() -> dict[str, TypeAdapter[Any]]:
-    from incidentctl.lint.findings import LintResult
     from incidentctl.models.config import Config
     from incidentctl.models.event import Event
+    from incidentctl.models.findings import LintResult
     from incidentctl.models.incident import IncidentRecord
     from incidentctl.models.report import Report
     from incidentctl.models.views import DeclareResult, IncidentSummary, IncidentView

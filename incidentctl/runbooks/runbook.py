@@ -68,7 +68,7 @@ def names(ws: Workspace) -> list[str]:
     folder = ws.root / FOLDER
     if not folder.is_dir():
         return []
-    from incidentctl.lint.tree import RUNBOOK_NAME
+    from incidentctl.models.runbook import RUNBOOK_NAME
 
     return sorted(
         p.stem
@@ -78,7 +78,7 @@ def names(ws: Workspace) -> list[str]:
 
 
 def path_of(ws: Workspace, name: str) -> Path:
-    from incidentctl.lint.tree import RUNBOOK_NAME
+    from incidentctl.models.runbook import RUNBOOK_NAME
 
     if not RUNBOOK_NAME.fullmatch(name):
         raise UsageError(f"invalid runbook name {name!r}")
@@ -276,8 +276,8 @@ def execute(argv: list[str], timeout: int, cwd: Path) -> tuple[str, int | None, 
 def record_incident_step(
     ws: Workspace, incident_id: str, name: str, result: StepResult, by: str
 ) -> None:
-    from incidentctl.incident.lifecycle import append
     from incidentctl.models.event import RunbookStep
+    from incidentctl.respond.lifecycle import append
 
     append(
         ws,

@@ -2,44 +2,16 @@
 
 from __future__ import annotations
 
-import operator
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from incidentctl.core.errors import UsageError
 from incidentctl.models.config import Config, ResponsePattern
-from incidentctl.models.policy import PolicyTests, Question
+from incidentctl.models.policy import Answer, PolicyTests, Question, parse_condition
 
-Answer = bool | float
-_COMPARE = re.compile(r"\s*(>=|<=|>|<|==|=)?\s*(-?\d+(?:\.\d+)?)\s*%?\s*")
-_OPS: dict[str, Callable[[float, float], bool]] = {
-    ">=": operator.ge,
-    "<=": operator.le,
-    ">": operator.gt,
-    "<": operator.lt,
-    "==": operator.eq,
-    "=": operator.eq,
-}
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
-
-
-def parse_condition(kind: str, text: str) -> Callable[[Answer], bool]:
-    """A rule condition as a predicate; ``ValueError`` names what is wrong."""
-    value = str(text).strip().lower()
-    if kind == "yes-no":
-        if value in ("true", "false"):
-            wanted = value == "true"
-            return lambda answer: answer is wanted
-        raise ValueError(f"condition {text!r} must be true or false for a yes-no question")
-    match = _COMPARE.fullmatch(value)
-    if not match:
-        raise ValueError(f"condition {text!r} must look like '>=50', '<10' or '25'")
-    op = _OPS[match.group(1) or "=="]
-    bound = float(match.group(2))
-    return lambda answer: not isinstance(answer, bool) and op(float(answer), bound)
 
 
 def parse_answer(question: Question, text: str | bool) -> Answer:

@@ -29,7 +29,7 @@ def set_fields(
     commit: bool = True,
 ) -> IncidentView:
     """Record a change of descriptive fields; returns the incident after it."""
-    from incidentctl.incident.lifecycle import append
+    from incidentctl.respond.lifecycle import append
 
     incident_id = ws.resolve_id(ref)
     changes: dict[str, Any] = {}

@@ -3,7 +3,7 @@
 A report is reused only when every records repo is clean (``git status`` shows nothing
 under the record folders or the config) and its commit, the request, the window and the
 day are the same — or when the commits since the last stored answer to the same question
-change nothing a report reads (:mod:`incidentctl.store.report_reuse`). Stored under the
+change nothing a report reads (:mod:`incidentctl.measure.report_reuse`). Stored under the
 git dir; safe to delete; a broken file is a miss.
 """
 

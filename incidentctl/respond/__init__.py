@@ -1,0 +1,1 @@
+"""Responding to an incident: the lifecycle commands, descriptive changes, the board."""
