@@ -122,3 +122,22 @@ def test_hook_never_blocks_a_lifecycle_command_and_blocks_a_bad_commit(
     assert manual.returncode != 0
     assert "schema/invalid" in manual.stdout + manual.stderr
     assert commit_count(root) == start + 5
+
+    # The bad record reaches history anyway (--no-verify, or a pull): it is not the next
+    # command's to fix, so a new declaration still commits, and a manual commit is still
+    # refused while the record stays bad.
+    git(root, "commit", "-q", "--no-verify", "-m", "hand edit, unchecked")
+    fresh = step("declare", "Another outage", "-s", "sev3", now="2026-11-30T11:10:00Z").strip()
+    step("ack", fresh, now="2026-11-30T11:11:00Z")
+    assert git(root, "status", "--porcelain").strip() == ""
+    other = root / "incidents" / fresh / "incident.md"
+    other.write_text(other.read_text(encoding="utf-8") + "\nA summary line.\n", encoding="utf-8")
+    git(root, "add", "-A")
+    again = subprocess.run(
+        ["git", "commit", "-m", "a valid edit while another record is bad"],
+        cwd=root,
+        env={**os.environ, **env, "INCIDENTCTL_NOW": "2026-11-30T11:15:00Z"},
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode != 0 and "schema/invalid" in again.stdout + again.stderr

@@ -167,10 +167,14 @@ def run(
     )
     if os.environ.get(gitrepo.COMMIT_ENV):
         # A hook of a commit incidentctl makes: the command is how deadlines get met, and
-        # warnings are for people to read, so neither may refuse it (docs/lint.md).
+        # warnings are for people to read, so neither may refuse it; and a finding in a
+        # record the command did not write is not its to fix, so only the files it
+        # commits are judged (docs/lint.md).
+        committed = _staged(ws)
         findings = [
             f.model_copy(update={"severity": "warning"}) if RULES[f.rule].deadline else f
             for f in findings
+            if committed is None or f.path in committed
         ]
         strict = False
     errors = sum(1 for f in findings if f.severity == "error")
@@ -438,3 +442,13 @@ def _spool(out: Collector, file: RecordFile) -> None:
                     "not a stored alert (a JSON object with delivery, i, received_at, alert)",
                 )
     _secrets(out, file.rel, file.text)
+
+
+def _staged(ws: Workspace) -> set[str] | None:
+    """The paths (relative to the records root) the commit in progress holds."""
+    listing = gitrepo.run(
+        ["diff", "--cached", "--name-only", "--relative", "-z"], ws.root, check=False
+    )
+    if listing.returncode != 0:
+        return None
+    return {p for p in listing.stdout.split("\0") if p}
