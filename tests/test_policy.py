@@ -31,7 +31,10 @@ def test_sev1_without_commander_shows_the_checklist(cli: Cli) -> None:
     assert "post-mortem: required within 3 days of resolution" in err
 
 
-def test_board_shows_overdue_updates_and_downgrade_changes_cadence(cli: Cli) -> None:
+def test_board_shows_overdue_updates_and_downgrade_changes_cadence(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "160")  # a terminal wide enough not to wrap the table
     incident = cli.ok(
         "declare",
         "Checkout errors",
