@@ -74,6 +74,38 @@ def _breakdown(name: str, groups: dict[str, Group]) -> Section:
     )
 
 
+def _range(low: float, high: float) -> str:
+    return f"{low:g}" if low == high else f"{low:g}-{high:g}"
+
+
+def _impact(report: Report) -> Section:
+    impact = report.impact
+    assert impact is not None
+    rows = []
+    for kind, groups in (("severity", impact.by_severity), ("service", impact.by_service)):
+        for key, g in groups.items():
+            rows.append(
+                [
+                    f"{kind} {key}",
+                    str(g.incidents),
+                    str(g.without_estimate),
+                    _range(g.customer_minutes_low, g.customer_minutes_high)
+                    if g.customer_minutes_incidents
+                    else "-",
+                    "; ".join(f"{m} {_range(t.low, t.high)}" for m, t in g.measures.items()) or "-",
+                ]
+            )
+    return Section(
+        "Impact",
+        ["group", "incidents", "no estimate", "customer-minutes", "estimates (sum)"],
+        rows,
+        note=f"{impact.without_estimate} of {impact.incidents} incidents have no impact "
+        f"estimate; customer-minutes from {impact.customer_minutes_incidents} incidents with a "
+        f"customers estimate and an impact duration: "
+        f"{_range(impact.customer_minutes_low, impact.customer_minutes_high)}",
+    )
+
+
 def build(report: Report, first: str = "severity", explain: bool = False) -> list[Section]:
     """Every section of the report, the chosen breakdown first after the headline."""
     counts = report.incidents
@@ -154,6 +186,8 @@ def build(report: Report, first: str = "severity", explain: bool = False) -> lis
             f"{', same service' if rep.same_service else ''})",
         )
     )
+    if report.impact is not None:
+        sections.append(_impact(report))
     if report.actions is not None:
         a = report.actions
         sections.append(

@@ -6,7 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from incidentctl.models.incident import IncidentRecord
-from incidentctl.models.views import IncidentView, RoleChange, SeverityChange, TimelineEntry
+from incidentctl.models.views import (
+    ImpactEstimate,
+    IncidentView,
+    RoleChange,
+    SeverityChange,
+    TimelineEntry,
+)
 
 CLOSED = ("resolved", "declined")
 """Statuses in which an incident is over; only ``reopen`` moves it again."""
@@ -44,6 +50,17 @@ class RoleStep:
     previous: str | None
 
 
+@dataclass(frozen=True)
+class ImpactStep:
+    """The latest estimate of one impact measure while folding."""
+
+    low: int
+    high: int
+    basis: str
+    at: datetime
+    by: str
+
+
 @dataclass
 class State:
     """Everything the fold derives; each event definition's effect changes it."""
@@ -71,6 +88,7 @@ class State:
     severity_history: list[SeverityStep] = field(default_factory=list)
     role_history: list[RoleStep] = field(default_factory=list)
     alert_groups: list[str] = field(default_factory=list)
+    impacts: dict[str, ImpactStep] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     updated_at: datetime | None = None
     earliest: datetime | None = None
@@ -185,6 +203,12 @@ class State:
             reopen_count=self.reopen_count,
             detected_by=self.detected_by,
             alert_groups=list(self.alert_groups),
+            impacts={
+                name: ImpactEstimate.model_construct(
+                    low=step.low, high=step.high, basis=step.basis, at=step.at, by=step.by
+                )
+                for name, step in sorted(self.impacts.items())
+            },
             updated_at=self.updated_at,
             summary=summary.strip() if timeline else "",
             severity_history=severity_history,

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from incidentctl.core.severity import changes, most_severe, rank
+from incidentctl.metrics.impact import impact_figures, incident_impact
 from incidentctl.metrics.periods import buckets as period_buckets
 from incidentctl.metrics.periods import label
 from incidentctl.metrics.phases import PHASES, REASONS, Measurement, Phase, measure
@@ -79,6 +80,11 @@ def definitions() -> dict[str, str]:
             "time_at_severity": "for each resolved incident, the seconds in [detected_at, "
             "resolved_at) at each level: the declared level until the first change, each change "
             "from its time; incidents without that window are counted by reason",
+            "impact": "the latest estimate per measure (customers, users, requests_failed, "
+            "revenue_at_risk, tickets) summed low and high over the incidents that estimated "
+            "it; without_estimate counts incidents with none",
+            "customer_minutes": "customers (low, high) x impact minutes (started_at → "
+            "mitigated_at, else resolved_at), summed over incidents having both",
             "repeat_class": "an incident whose root-cause class matches an earlier incident's "
             "within the lookback window; rate = repeats / incidents with a class",
         }
@@ -234,6 +240,8 @@ def _row(item: Tagged, options: ReportOptions, order: Sequence[str]) -> Incident
         values[f"{phase.name}_s"] = m.seconds
         if m.reason:
             excluded[phase.name] = m.reason
+    impact = incident_impact(view, options.include_drills)
+    weighted = impact.customer_minutes
     return IncidentRow(
         repo=item.repo,
         id=view.id,
@@ -252,6 +260,9 @@ def _row(item: Tagged, options: ReportOptions, order: Sequence[str]) -> Incident
         resolved_at=view.resolved_at,
         detected_by=view.detected_by,
         excluded=excluded,
+        impact_estimates={k: list(v) for k, v in impact.estimates.items()},
+        customer_minutes_low=weighted[0] if weighted else None,
+        customer_minutes_high=weighted[1] if weighted else None,
         **values,
     )
 
@@ -381,6 +392,13 @@ def build(
             time_at_severity_excluded=at_severity_excluded,
         ),
         repeat_class=_repeats(population, everyone, options),
+        impact=impact_figures(
+            [t.incident for t in population],
+            lambda v: severity_of(v, options.severity_basis, order),
+            lambda v: v.services or [NO_VALUE],
+            lambda s: (rank(s, order), s),
+            options.include_drills,
+        ),
         rows=[
             _row(t, options, order)
             for t in sorted(in_period, key=lambda t: (dated(t.incident), t.repo, t.incident.id))

@@ -156,6 +156,38 @@ class DetectionFigures(View):
     ttd_by_source: dict[str, Aggregate]
 
 
+class MeasureTotal(View):
+    """One impact measure summed over the incidents that estimated it."""
+
+    incidents: int
+    low: int
+    high: int
+
+
+class ImpactGroup(View):
+    """Impact of a set of incidents: estimates summed and customer-minutes."""
+
+    incidents: int
+    with_estimate: int = Field(description="incidents with at least one impact estimate")
+    without_estimate: int = Field(description="incidents with no impact estimate at all")
+    measures: dict[str, MeasureTotal] = Field(
+        description="per measure, the sum of the low and high ends over the incidents that "
+        "estimated it"
+    )
+    customer_minutes_incidents: int = Field(
+        description="incidents with both a customers estimate and an impact duration"
+    )
+    customer_minutes_low: float
+    customer_minutes_high: float
+
+
+class ImpactFigures(ImpactGroup):
+    """Impact-weighted figures over the period, by severity and service."""
+
+    by_severity: dict[str, ImpactGroup]
+    by_service: dict[str, ImpactGroup]
+
+
 class IncidentRow(View):
     """One incident's inputs and phase durations (``--format csv`` and ``--explain``)."""
 
@@ -181,6 +213,11 @@ class IncidentRow(View):
     ttr_s: float | None
     impact_s: float | None
     excluded: dict[str, str] = Field(description="metric → reason it has no value")
+    impact_estimates: dict[str, list[int]] = Field(
+        default_factory=dict, description="impact measure → [low, high], the latest estimate"
+    )
+    customer_minutes_low: float | None = None
+    customer_minutes_high: float | None = None
 
 
 class Report(View):
@@ -208,6 +245,7 @@ class Report(View):
     repeat_class: RepeatClass
     actions: ActionFigures | None = None
     detection: DetectionFigures | None = None
+    impact: ImpactFigures | None = None
     trend: Trend | None = None
     unreadable: list[str] = Field(default_factory=list)
     rows: list[IncidentRow] = Field(
