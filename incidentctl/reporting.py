@@ -33,6 +33,7 @@ class ReportRequest:
     as_of: str | None = None
     lookback_days: int | None = None
     same_service: bool | None = None
+    workload: bool = False
 
 
 def _moment(ws: Workspace, text: str, *, end: bool) -> datetime:
@@ -228,6 +229,7 @@ def _run(
     from incidentctl.metrics.action_figures import with_actions
     from incidentctl.metrics.detection import with_detection
     from incidentctl.metrics.report import ReportOptions, Tagged, build
+    from incidentctl.metrics.workload import default_lookup
 
     order: list[str] = []
     everyone: list[Tagged] = []
@@ -255,6 +257,7 @@ def _run(
         else request.same_service,
         compare=previous(period) if request.compare else None,
         as_of=request.as_of,
+        workload=default_lookup(main.zone) if request.workload else None,
     )
     report = build(everyone, order, options, main.now(), names)
     detected = {(t.repo, t.incident.id): t.incident.detected_at for t in everyone}

@@ -188,6 +188,26 @@ def build(report: Report, first: str = "severity", explain: bool = False) -> lis
     )
     if report.impact is not None:
         sections.append(_impact(report))
+    if report.workload is not None:
+        w = report.workload
+        sections.append(
+            Section(
+                "Responder load",
+                ["person", "incidents", "pages (out of hours)", "time", "active", "working",
+                 "evening", "sleeping"],
+                [
+                    [
+                        name, str(p.incidents), f"{p.pages} ({p.pages_out_of_hours})",
+                        human(p.total_s), human(p.active_s), human(p.working_s),
+                        human(p.evening_s), human(p.sleeping_s),
+                    ]
+                    for name, p in w.people.items()
+                ],
+                note=f"sorted by name; spans merge events less than {w.merge_minutes} minutes "
+                f"apart and end {w.minimum_minutes} minutes after the last; role holders count "
+                "while the incident is open",
+            )
+        )  # fmt: skip
     if report.actions is not None:
         a = report.actions
         sections.append(

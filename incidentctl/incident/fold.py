@@ -103,6 +103,8 @@ def fold_state(
         if before is not None and key(event) >= before:
             break
         state.updated_at = event.at if state.updated_at is None else max(state.updated_at, event.at)
+        outcome = getattr(event, "outcome", None) if event.type == "page" else None
+        state.activity.append((event.at, event.by, event.type, outcome))
         if event is origin:
             continue
         if isinstance(event, Declared):

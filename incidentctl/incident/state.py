@@ -7,6 +7,7 @@ from datetime import datetime
 
 from incidentctl.models.incident import IncidentRecord
 from incidentctl.models.views import (
+    Activity,
     ImpactEstimate,
     IncidentView,
     RoleChange,
@@ -89,6 +90,7 @@ class State:
     role_history: list[RoleStep] = field(default_factory=list)
     alert_groups: list[str] = field(default_factory=list)
     impacts: dict[str, ImpactStep] = field(default_factory=dict)
+    activity: list[tuple[datetime, str, str, str | None]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     updated_at: datetime | None = None
     earliest: datetime | None = None
@@ -209,6 +211,10 @@ class State:
                 )
                 for name, step in sorted(self.impacts.items())
             },
+            activity=[
+                Activity.model_construct(at=at, by=by, type=kind, outcome=outcome)
+                for at, by, kind, outcome in self.activity
+            ],
             updated_at=self.updated_at,
             summary=summary.strip() if timeline else "",
             severity_history=severity_history,

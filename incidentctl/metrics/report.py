@@ -15,6 +15,7 @@ from incidentctl.metrics.periods import buckets as period_buckets
 from incidentctl.metrics.periods import label
 from incidentctl.metrics.phases import PHASES, REASONS, Measurement, Phase, measure
 from incidentctl.metrics.stats import aggregate
+from incidentctl.metrics.workload import Lookup, workload
 from incidentctl.models.report import (
     Aggregate,
     DataError,
@@ -58,6 +59,8 @@ class ReportOptions:
     same_service: bool = False
     compare: Period | None = None
     as_of: str | None = None
+    workload: Lookup | None = None
+    """With a person -> schedule lookup: the responder load per person."""
 
 
 def definitions() -> dict[str, str]:
@@ -85,6 +88,11 @@ def definitions() -> dict[str, str]:
             "it; without_estimate counts incidents with none",
             "customer_minutes": "customers (low, high) x impact minutes (started_at → "
             "mitigated_at, else resolved_at), summed over incidents having both",
+            "workload": "per person: activity spans (events less than 20 minutes apart merged, "
+            "a span ends 10 minutes after its last event) and role holdings (assignment to the "
+            "next holder, within declared → resolved/declined; open incidents none), overlaps "
+            "once, split into working (09:00-18:00 Mon-Fri), sleeping (23:00-07:00) and evening "
+            "(the rest) hours in the repo's time zone; pages = page events sent by them",
             "repeat_class": "an incident whose root-cause class matches an earlier incident's "
             "within the lookback window; rate = repeats / incidents with a class",
         }
@@ -404,6 +412,10 @@ def build(
             for t in sorted(in_period, key=lambda t: (dated(t.incident), t.repo, t.incident.id))
         ],
     )
+    if options.workload is not None:
+        report = report.model_copy(
+            update={"workload": workload([t.incident for t in population], options.workload)}
+        )
     if options.compare is not None:
         report = report.model_copy(
             update={"trend": _trend(everyone, order, options, now, repos, report)}

@@ -188,6 +188,27 @@ class ImpactFigures(ImpactGroup):
     by_service: dict[str, ImpactGroup]
 
 
+class PersonLoad(View):
+    """One person's time on the period's incidents (docs/metrics.md "Responder load")."""
+
+    incidents: int = Field(description="incidents they recorded an event in or held a role of")
+    pages: int = Field(description="page events with outcome 'sent' they recorded")
+    pages_out_of_hours: int = Field(description="of those, outside their working hours")
+    total_s: float = Field(description="activity spans and role holdings, overlaps once")
+    active_s: float = Field(description="activity spans alone")
+    working_s: float
+    evening_s: float
+    sleeping_s: float
+
+
+class Workload(View):
+    """Responder load per person, sorted by name: nobody is ranked."""
+
+    merge_minutes: int
+    minimum_minutes: int
+    people: dict[str, PersonLoad]
+
+
 class IncidentRow(View):
     """One incident's inputs and phase durations (``--format csv`` and ``--explain``)."""
 
@@ -246,6 +267,7 @@ class Report(View):
     actions: ActionFigures | None = None
     detection: DetectionFigures | None = None
     impact: ImpactFigures | None = None
+    workload: Workload | None = Field(default=None, description="with --workload")
     trend: Trend | None = None
     unreadable: list[str] = Field(default_factory=list)
     rows: list[IncidentRow] = Field(

@@ -90,6 +90,15 @@ class IncidentSummary(View):
     updated_at: OptTimestamp = None
 
 
+class Activity(View):
+    """Who recorded what when: the timeline without messages (kept even without one)."""
+
+    at: Timestamp
+    by: str
+    type: str
+    outcome: str | None = Field(default=None, description="a page's outcome")
+
+
 class IncidentView(IncidentSummary):
     """The derived state of one incident with its whole ordered timeline (``show --json``)."""
 
@@ -97,6 +106,10 @@ class IncidentView(IncidentSummary):
     severity_history: list[SeverityChange]
     role_history: list[RoleChange]
     timeline: list[TimelineEntry]
+    activity: list[Activity] = Field(
+        default_factory=list,
+        description="every event's time, author and type, in timeline order (responder load)",
+    )
     warnings: list[str] = Field(default_factory=list)
 
 
