@@ -262,6 +262,21 @@ def _run(
     report = build(everyone, order, options, main.now(), names)
     detected = {(t.repo, t.incident.id): t.incident.detected_at for t in everyone}
     report = with_actions(report, actions, detected, main.now().astimezone(main.zone).date())
+    from incidentctl.core.severity import rank
+    from incidentctl.metrics.cost import with_cost
+
+    counts: dict[tuple[str, str], int] = {}
+    for name, items in actions.items():
+        for action in items:
+            counts[(name, action.incident)] = counts.get((name, action.incident), 0) + 1
+    report = with_cost(
+        report,
+        {(t.repo, t.incident.id): t.incident for t in everyone},
+        counts,
+        config.cost,
+        default_lookup(main.zone),
+        lambda s: (rank(s, order), s),
+    )
     from incidentctl.alerts import service as alert_service
 
     alert_groups = []

@@ -188,6 +188,43 @@ def build(report: Report, first: str = "severity", explain: bool = False) -> lis
     )
     if report.impact is not None:
         sections.append(_impact(report))
+    if report.cost is not None:
+        c = report.cost
+        rows = [
+            [f"severity {k}", str(g.incidents), f"{g.total:,.2f}"] for k, g in c.by_severity.items()
+        ]
+        rows += [
+            [f"service {k}", str(g.incidents), f"{g.total:,.2f}"] for k, g in c.by_service.items()
+        ]
+        sections.append(
+            Section(
+                "Incident cost",
+                ["group", "incidents", f"cost ({c.currency})"],
+                rows,
+                note=f"total {c.total:,.2f} {c.currency} over {c.incidents} incidents",
+            )
+        )
+        if explain:
+            sections.append(
+                Section(
+                    "Cost inputs",
+                    ["incident", "people (hours by band at rate)", "responders", "review",
+                     "actions", "total"],
+                    [
+                        [
+                            i.id,
+                            "; ".join(
+                                f"{p} {', '.join(f'{b} {h:g}h' for b, h in hrs.items())} "
+                                f"@ {i.rates[p]:g}"
+                                for p, hrs in i.people_hours.items()
+                            ) or "-",
+                            f"{i.responders:,.2f}", f"{i.review:,.2f}",
+                            f"{i.actions} = {i.action_items:,.2f}", f"{i.total:,.2f}",
+                        ]
+                        for i in c.incidents_detail
+                    ],
+                )
+            )  # fmt: skip
     if report.workload is not None:
         w = report.workload
         sections.append(

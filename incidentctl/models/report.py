@@ -209,6 +209,38 @@ class Workload(View):
     people: dict[str, PersonLoad]
 
 
+class IncidentCost(View):
+    """One incident's cost and its inputs."""
+
+    id: str
+    severity: str
+    people_hours: dict[str, dict[str, float]] = Field(description="person → band → hours")
+    rates: dict[str, float] = Field(description="person → hourly rate applied")
+    responders: float
+    review: float
+    actions: int
+    action_items: float
+    total: float
+
+
+class CostGroup(View):
+    """Cost of a set of incidents."""
+
+    incidents: int
+    total: float
+
+
+class CostFigures(CostGroup):
+    """Incident cost over the period (docs/metrics.md "Incident cost")."""
+
+    currency: str
+    by_severity: dict[str, CostGroup]
+    by_service: dict[str, CostGroup]
+    incidents_detail: list[IncidentCost] = Field(
+        default_factory=list, description="each incident's inputs (shown by --explain)"
+    )
+
+
 class IncidentRow(View):
     """One incident's inputs and phase durations (``--format csv`` and ``--explain``)."""
 
@@ -268,6 +300,7 @@ class Report(View):
     detection: DetectionFigures | None = None
     impact: ImpactFigures | None = None
     workload: Workload | None = Field(default=None, description="with --workload")
+    cost: CostFigures | None = None
     trend: Trend | None = None
     unreadable: list[str] = Field(default_factory=list)
     rows: list[IncidentRow] = Field(
