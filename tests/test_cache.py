@@ -173,8 +173,9 @@ def test_stored_json_text_is_byte_identical_and_checked(
 def test_report_reused_across_commits_that_change_no_figure(
     cli: Cli, repo: Path, incidents: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A commit that changes nothing a report reads (an update, a handoff, a public
-    title, a README) reuses the stored report; any other change computes it again."""
+    """A commit that changes nothing a report reads (a README) reuses the stored report;
+    a change to the records computes it again, an update or a handoff included (every
+    event is responder time, which the cost and workload figures count)."""
 
     def stored() -> dict[str, int]:
         return {p.name: p.stat().st_ino for p in cache_dir(repo).glob("report-*.json")}
@@ -182,22 +183,14 @@ def test_report_reused_across_commits_that_change_no_figure(
     assert json_text(cli, monkeypatch) == json_text(cli, monkeypatch, cache=False)
     first = stored()
     later = "2026-11-20T00:00:00Z"
-    reused = [
-        ("update", incidents[0], "still watching"),
-        ("assign", incidents[1], "scribe", "zed"),
-        ("set", incidents[2], "--public-title", "Slow checkout"),
-    ]
-    for command in reused:
-        cli.ok(*command, now=later)
-        truth = json_text(cli, monkeypatch, cache=False)
-        assert json_text(cli, monkeypatch) == truth
-        assert set(stored().values()) == set(first.values()), command  # the same file
     (repo / "README.md").write_text("notes\n")
     git(repo, "add", "README.md")
     git(repo, "commit", "-qm", "docs")
     assert json_text(cli, monkeypatch) == json_text(cli, monkeypatch, cache=False)
     assert set(stored().values()) == set(first.values())
     recomputed = [
+        ("update", incidents[0], "still watching"),
+        ("assign", incidents[1], "scribe", "zed"),
         ("severity", incidents[0], "sev1", "--reason", "worse"),
         ("set", incidents[1], "--service", "billing"),
         ("reopen", incidents[2], "--reason", "back"),

@@ -553,13 +553,42 @@ def set_(
         str | None,
         typer.Option("--public-title", help="Title shown to customers (status page, comms)."),
     ] = None,
+    impact: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--impact",
+            metavar="MEASURE=LOW-HIGH",
+            help="An impact estimate (repeatable): customers, users, requests_failed, "
+            "revenue_at_risk or tickets, as a range or one value; needs --reason.",
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", "-r", help="The basis of the --impact estimates."),
+    ] = None,
     by: ByOpt = None,
     no_commit: NoCommitOpt = False,
 ) -> None:
-    """Change descriptive fields; recorded as an event, so clones never conflict."""
+    """Change descriptive fields or record impact estimates; each is an event, so clones
+    never conflict."""
 
+    from incidentctl.core.errors import UsageError
     from incidentctl.respond import describe
 
+    fields = (title, service, category, drill, duplicate_of, public_title)
+    if impact:
+        if any(f is not None for f in fields):
+            raise UsageError(
+                "--impact is recorded on its own: run set once for --impact and once for "
+                "the other fields"
+            )
+        view = describe.estimate_impact(
+            workspace(ctx), incident, impact, reason=reason, by=by, commit=not no_commit
+        )
+        note(f"{view.id}: impact estimated")
+        return
+    if reason is not None:
+        raise UsageError("--reason goes with --impact (the basis of the estimate)")
     view = describe.set_fields(
         workspace(ctx),
         incident,

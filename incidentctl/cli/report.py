@@ -65,6 +65,12 @@ def report(
         bool | None,
         typer.Option("--same-service/--any-service", help="Repeats must share a service."),
     ] = None,
+    workload: Annotated[
+        bool,
+        typer.Option(
+            "--workload", help="Responder load per person: time by working/evening/sleeping hours."
+        ),
+    ] = False,
     repo: Annotated[
         list[str] | None,
         typer.Option("--repo", help="Records repo to include (repeat for several teams)."),
@@ -95,6 +101,7 @@ def report(
         as_of=as_of,
         lookback_days=lookback_days,
         same_service=same_service,
+        workload=workload,
     )
     progress = None
     if sys.stderr.isatty():

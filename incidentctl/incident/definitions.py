@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from incidentctl.core.errors import InvalidStateError
-from incidentctl.incident.state import SeverityStep, State
+from incidentctl.incident.state import ImpactStep, SeverityStep, State
 from incidentctl.models import event as models
 from incidentctl.yamlio.emit import format_timestamp
 
@@ -273,6 +273,16 @@ def _alert(state: State, event: models.AlertLinked) -> None:
         state.alert_groups.append(event.group)
 
 
+# --- impact ---------------------------------------------------------------------------
+
+
+def _impact(state: State, event: models.ImpactEstimated) -> None:
+    for measure, estimate in event.estimates.items():
+        state.impacts[measure] = ImpactStep(
+            estimate.low, estimate.high, event.message, event.at, event.by
+        )
+
+
 def _nothing(state: State, event: Any) -> None:
     """Comms, pages and runbook steps are kept in the timeline only."""
 
@@ -363,6 +373,7 @@ TYPES: tuple[EventType, ...] = (
     ),
     EventType("changed", models.Changed, "change", _changed),
     EventType("alert", models.AlertLinked, "link an alert group", _alert),
+    EventType("impact", models.ImpactEstimated, "estimate the impact", _impact),
     EventType("comms", models.CommsPosted, "post", _nothing),
     EventType("page", models.Paged, "page", _nothing),
     EventType("runbook", models.RunbookStep, "record a runbook step", _nothing),

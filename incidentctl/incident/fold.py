@@ -44,6 +44,7 @@ _DETAIL_FIELDS = (
     "drill",
     "duplicate_of",
     "public_title",
+    "estimates",
 )
 
 Key = tuple[datetime, str]
@@ -73,6 +74,8 @@ def _entry(event: Event) -> TimelineEntry:
     for name in _DETAIL_FIELDS:
         value = fields.get(name)
         if value is not None and value != {} and value is not False:
+            if name == "estimates":
+                value = {k: {"low": v.low, "high": v.high} for k, v in value.items()}
             details[name] = format_timestamp(value) if isinstance(value, datetime) else value
     if event.type == "changed" and fields.get("drill") is False:
         details["drill"] = False
@@ -100,6 +103,8 @@ def fold_state(
         if before is not None and key(event) >= before:
             break
         state.updated_at = event.at if state.updated_at is None else max(state.updated_at, event.at)
+        outcome = getattr(event, "outcome", None) if event.type == "page" else None
+        state.activity.append((event.at, event.by, event.type, outcome))
         if event is origin:
             continue
         if isinstance(event, Declared):

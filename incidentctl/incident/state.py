@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from incidentctl.models.incident import IncidentRecord
-from incidentctl.models.views import IncidentView, RoleChange, SeverityChange, TimelineEntry
+from incidentctl.models.views import (
+    Activity,
+    ImpactEstimate,
+    IncidentView,
+    RoleChange,
+    SeverityChange,
+    TimelineEntry,
+)
 
 CLOSED = ("resolved", "declined")
 """Statuses in which an incident is over; only ``reopen`` moves it again."""
@@ -60,6 +67,17 @@ class RoleStep:
     previous: str | None
 
 
+@dataclass(frozen=True)
+class ImpactStep:
+    """The latest estimate of one impact measure while folding."""
+
+    low: int
+    high: int
+    basis: str
+    at: datetime
+    by: str
+
+
 @dataclass
 class State:
     """Everything the fold derives; each event definition's effect changes it."""
@@ -87,6 +105,8 @@ class State:
     severity_history: list[SeverityStep] = field(default_factory=list)
     role_history: list[RoleStep] = field(default_factory=list)
     alert_groups: list[str] = field(default_factory=list)
+    impacts: dict[str, ImpactStep] = field(default_factory=dict)
+    activity: list[tuple[datetime, str, str, str | None]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     updated_at: datetime | None = None
     earliest: datetime | None = None
@@ -202,6 +222,16 @@ class State:
             reopen_count=self.reopen_count,
             detected_by=self.detected_by,
             alert_groups=list(self.alert_groups),
+            impacts={
+                name: ImpactEstimate.model_construct(
+                    low=step.low, high=step.high, basis=step.basis, at=step.at, by=step.by
+                )
+                for name, step in sorted(self.impacts.items())
+            },
+            activity=[
+                Activity.model_construct(at=at, by=by, type=kind, outcome=outcome)
+                for at, by, kind, outcome in self.activity
+            ],
             updated_at=self.updated_at,
             summary=summary.strip() if timeline else "",
             severity_history=severity_history,

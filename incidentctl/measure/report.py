@@ -11,16 +11,12 @@ from typing import Any
 
 from incidentctl.core.severity import changes, most_severe, rank
 from incidentctl.incident.durations import time_at_severity
+from incidentctl.measure.impact import impact_figures, incident_impact
 from incidentctl.measure.periods import buckets as period_buckets
 from incidentctl.measure.periods import label
-from incidentctl.measure.phases import (
-    PHASES,
-    REASONS,
-    Measurement,
-    Phase,
-    measure,
-)
+from incidentctl.measure.phases import PHASES, REASONS, Measurement, Phase, measure
 from incidentctl.measure.stats import aggregate
+from incidentctl.measure.workload import Lookup, workload
 from incidentctl.models.report import (
     Aggregate,
     DataError,
@@ -64,6 +60,8 @@ class ReportOptions:
     same_service: bool = False
     compare: Period | None = None
     as_of: str | None = None
+    workload: Lookup | None = None
+    """With a person -> schedule lookup: the responder load per person."""
 
 
 def definitions() -> dict[str, str]:
@@ -86,6 +84,16 @@ def definitions() -> dict[str, str]:
             "time_at_severity": "for each resolved incident, the seconds in [detected_at, "
             "resolved_at) at each level: the declared level until the first change, each change "
             "from its time; incidents without that window are counted by reason",
+            "impact": "the latest estimate per measure (customers, users, requests_failed, "
+            "revenue_at_risk, tickets) summed low and high over the incidents that estimated "
+            "it; without_estimate counts incidents with none",
+            "customer_minutes": "customers (low, high) x impact minutes (started_at → "
+            "mitigated_at, else resolved_at), summed over incidents having both",
+            "workload": "per person: activity spans (events less than 20 minutes apart merged, "
+            "a span ends 10 minutes after its last event) and role holdings (assignment to the "
+            "next holder, within declared → resolved/declined; open incidents none), overlaps "
+            "once, split into working (09:00-18:00 Mon-Fri), sleeping (23:00-07:00) and evening "
+            "(the rest) hours in the repo's time zone; pages = page events sent by them",
             "repeat_class": "an incident whose root-cause class matches an earlier incident's "
             "within the lookback window; rate = repeats / incidents with a class",
         }
@@ -216,6 +224,8 @@ def _row(item: Tagged, options: ReportOptions, order: Sequence[str]) -> Incident
         values[f"{phase.name}_s"] = m.seconds
         if m.reason:
             excluded[phase.name] = m.reason
+    impact = incident_impact(view, options.include_drills)
+    weighted = impact.customer_minutes
     return IncidentRow(
         repo=item.repo,
         id=view.id,
@@ -234,6 +244,9 @@ def _row(item: Tagged, options: ReportOptions, order: Sequence[str]) -> Incident
         resolved_at=view.resolved_at,
         detected_by=view.detected_by,
         excluded=excluded,
+        impact_estimates={k: list(v) for k, v in impact.estimates.items()},
+        customer_minutes_low=weighted[0] if weighted else None,
+        customer_minutes_high=weighted[1] if weighted else None,
         **values,
     )
 
@@ -363,11 +376,22 @@ def build(
             time_at_severity_excluded=at_severity_excluded,
         ),
         repeat_class=_repeats(population, everyone, options),
+        impact=impact_figures(
+            [t.incident for t in population],
+            lambda v: severity_of(v, options.severity_basis, order),
+            lambda v: v.services or [NO_VALUE],
+            lambda s: (rank(s, order), s),
+            options.include_drills,
+        ),
         rows=[
             _row(t, options, order)
             for t in sorted(in_period, key=lambda t: (dated(t.incident), t.repo, t.incident.id))
         ],
     )
+    if options.workload is not None:
+        report = report.model_copy(
+            update={"workload": workload([t.incident for t in population], options.workload)}
+        )
     if options.compare is not None:
         report = report.model_copy(
             update={"trend": _trend(everyone, order, options, now, repos, report)}

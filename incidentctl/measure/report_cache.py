@@ -18,7 +18,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from incidentctl import __version__
 from incidentctl.git import gitrepo
 from incidentctl.models.report import Report
 from incidentctl.store import transaction
@@ -52,7 +51,9 @@ def state(ws: Workspace, as_of: str | None) -> str | None:
 
 
 def key(states: list[str], request: Any, window: Any, today: date) -> str:
-    text = repr((__version__, states, request, window, today.isoformat()))
+    from incidentctl.core.build import identity
+
+    text = repr((identity(), states, request, window, today.isoformat()))
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 

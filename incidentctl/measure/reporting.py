@@ -32,6 +32,7 @@ class ReportRequest:
     as_of: str | None = None
     lookback_days: int | None = None
     same_service: bool | None = None
+    workload: bool = False
 
 
 def _moment(ws: Workspace, text: str, *, end: bool) -> datetime:
@@ -227,6 +228,7 @@ def _run(
     from incidentctl.measure.action_figures import with_actions
     from incidentctl.measure.detection import with_detection
     from incidentctl.measure.report import ReportOptions, Tagged, build
+    from incidentctl.measure.workload import default_lookup
 
     order: list[str] = []
     everyone: list[Tagged] = []
@@ -254,10 +256,26 @@ def _run(
         else request.same_service,
         compare=previous(period) if request.compare else None,
         as_of=request.as_of,
+        workload=default_lookup(main.zone) if request.workload else None,
     )
     report = build(everyone, order, options, main.now(), names)
     detected = {(t.repo, t.incident.id): t.incident.detected_at for t in everyone}
     report = with_actions(report, actions, detected, main.now().astimezone(main.zone).date())
+    from incidentctl.core.severity import rank
+    from incidentctl.measure.cost import with_cost
+
+    counts: dict[tuple[str, str], int] = {}
+    for name, items in actions.items():
+        for action in items:
+            counts[(name, action.incident)] = counts.get((name, action.incident), 0) + 1
+    report = with_cost(
+        report,
+        {(t.repo, t.incident.id): t.incident for t in everyone},
+        counts,
+        config.cost,
+        default_lookup(main.zone),
+        lambda s: (rank(s, order), s),
+    )
     from incidentctl.detect import service as alert_service
 
     alert_groups = []

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
 from incidentctl.models.base import Record
 from incidentctl.models.fields import (
@@ -105,6 +106,31 @@ class PolicySettings(Record):
     applies_from: OptDay = None
 
 
+_AMOUNT = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,6})?")
+
+
+def _amount(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str) and _AMOUNT.fullmatch(value):
+        return float(value)
+    raise ValueError(f"expected a number such as 120 or 1.5, got {value!r}")
+
+
+Amount = Annotated[float, Field(ge=0, le=1e9), BeforeValidator(_amount)]
+
+
+class CostModel(Record):
+    """``cost:``: what an incident costs (docs/metrics.md "Incident cost")."""
+
+    currency: Name = "usd"
+    hourly_rate: Amount = 100.0
+    role_rates: dict[Name, Amount] = {}
+    multipliers: dict[Literal["working", "evening", "sleeping"], Amount] = {}
+    review_hours: dict[Name, Amount] = {}
+    action_hours: Amount = 0.0
+
+
 class Config(Record):
     """``.incidentctl.yaml``."""
 
@@ -123,6 +149,7 @@ class Config(Record):
     hooks: Hooks = Hooks()
     alerts: AlertSettings = AlertSettings()
     runbooks: RunbookSettings = RunbookSettings()
+    cost: CostModel = CostModel()
 
     @field_validator("timezone")
     @classmethod

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from incidentctl.models.base import Record
 from incidentctl.models.fields import (
+    AsCount,
     Body,
     Count,
     Flag,
@@ -166,6 +167,36 @@ class Paged(EventBase):
     severity: Name
 
 
+IMPACT_MEASURES = ("customers", "users", "requests_failed", "revenue_at_risk", "tickets")
+"""What an impact estimate can count (docs/metrics.md "Impact")."""
+ImpactMeasure = Literal["customers", "users", "requests_failed", "revenue_at_risk", "tickets"]
+MAX_IMPACT = 10**15
+ImpactNumber = Annotated[int, Field(ge=0, le=MAX_IMPACT), AsCount]
+
+
+class ImpactRange(Record):
+    """An estimate as a range; a single value has ``low`` equal to ``high``."""
+
+    low: ImpactNumber
+    high: ImpactNumber
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ImpactRange:
+        if self.low > self.high:
+            raise ValueError(f"low {self.low} is above high {self.high}")
+        return self
+
+
+class ImpactEstimated(EventBase):
+    """Impact estimates per measure; the message is their basis (where they came from).
+
+    A later estimate of a measure replaces the earlier one; other measures keep theirs.
+    """
+
+    type: Literal["impact"]
+    estimates: Annotated[dict[ImpactMeasure, ImpactRange], Field(min_length=1)]
+
+
 class Reopened(EventBase):
     """A resolved incident is active again; the message is the reason."""
 
@@ -187,7 +218,8 @@ Event = Annotated[
     | CommsPosted
     | Paged
     | AlertLinked
-    | RunbookStep,
+    | RunbookStep
+    | ImpactEstimated,
     Field(discriminator="type"),
 ]
 EVENT_TYPES = (
@@ -206,4 +238,5 @@ EVENT_TYPES = (
     "declined",
     "corrected",
     "changed",
+    "impact",
 )

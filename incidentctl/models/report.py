@@ -156,6 +156,91 @@ class DetectionFigures(View):
     ttd_by_source: dict[str, Aggregate]
 
 
+class MeasureTotal(View):
+    """One impact measure summed over the incidents that estimated it."""
+
+    incidents: int
+    low: int
+    high: int
+
+
+class ImpactGroup(View):
+    """Impact of a set of incidents: estimates summed and customer-minutes."""
+
+    incidents: int
+    with_estimate: int = Field(description="incidents with at least one impact estimate")
+    without_estimate: int = Field(description="incidents with no impact estimate at all")
+    measures: dict[str, MeasureTotal] = Field(
+        description="per measure, the sum of the low and high ends over the incidents that "
+        "estimated it"
+    )
+    customer_minutes_incidents: int = Field(
+        description="incidents with both a customers estimate and an impact duration"
+    )
+    customer_minutes_low: float
+    customer_minutes_high: float
+
+
+class ImpactFigures(ImpactGroup):
+    """Impact-weighted figures over the period, by severity and service."""
+
+    by_severity: dict[str, ImpactGroup]
+    by_service: dict[str, ImpactGroup]
+
+
+class PersonLoad(View):
+    """One person's time on the period's incidents (docs/metrics.md "Responder load")."""
+
+    incidents: int = Field(description="incidents they recorded an event in or held a role of")
+    pages: int = Field(description="page events with outcome 'sent' they recorded")
+    pages_out_of_hours: int = Field(description="of those, outside their working hours")
+    total_s: float = Field(description="activity spans and role holdings, overlaps once")
+    active_s: float = Field(description="activity spans alone")
+    working_s: float
+    evening_s: float
+    sleeping_s: float
+
+
+class Workload(View):
+    """Responder load per person, sorted by name: nobody is ranked."""
+
+    merge_minutes: int
+    minimum_minutes: int
+    people: dict[str, PersonLoad]
+
+
+class IncidentCost(View):
+    """One incident's cost and its inputs."""
+
+    id: str
+    severity: str
+    people_hours: dict[str, dict[str, float]] = Field(description="person → band → hours")
+    rates: dict[str, float] = Field(description="person → hourly rate applied")
+    responders: float
+    review: float
+    actions: int
+    action_items: float
+    total: float
+
+
+class CostGroup(View):
+    """Cost of a set of incidents."""
+
+    incidents: int
+    total: float
+
+
+class CostFigures(CostGroup):
+    """Incident cost over the period (docs/metrics.md "Incident cost")."""
+
+    currency: str
+    by_severity: dict[str, CostGroup]
+    by_service: dict[str, CostGroup]
+    incidents_detail: list[IncidentCost] = Field(
+        default_factory=list, description="each incident's inputs (shown by --explain)"
+    )
+
+
 class IncidentRow(View):
     """One incident's inputs and phase durations (``--format csv`` and ``--explain``)."""
 
@@ -181,6 +266,11 @@ class IncidentRow(View):
     ttr_s: float | None
     impact_s: float | None
     excluded: dict[str, str] = Field(description="metric → reason it has no value")
+    impact_estimates: dict[str, list[int]] = Field(
+        default_factory=dict, description="impact measure → [low, high], the latest estimate"
+    )
+    customer_minutes_low: float | None = None
+    customer_minutes_high: float | None = None
 
 
 class Report(View):
@@ -208,6 +298,9 @@ class Report(View):
     repeat_class: RepeatClass
     actions: ActionFigures | None = None
     detection: DetectionFigures | None = None
+    impact: ImpactFigures | None = None
+    workload: Workload | None = Field(default=None, description="with --workload")
+    cost: CostFigures | None = None
     trend: Trend | None = None
     unreadable: list[str] = Field(default_factory=list)
     rows: list[IncidentRow] = Field(

@@ -42,6 +42,16 @@ class RoleChange(View):
     previous: str | None = None
 
 
+class ImpactEstimate(View):
+    """The latest estimate of one impact measure: a range and where it came from."""
+
+    low: int
+    high: int
+    basis: str = Field(description="the --reason given with the estimate")
+    at: Timestamp
+    by: str
+
+
 class IncidentSummary(View):
     """The derived state of one incident without its histories (``list --json``)."""
 
@@ -72,7 +82,21 @@ class IncidentSummary(View):
     reopen_count: int = 0
     detected_by: str | None = None
     alert_groups: list[str] = Field(default_factory=list)
+    impacts: dict[str, ImpactEstimate] = Field(
+        default_factory=dict,
+        description="the latest impact estimate per measure (customers, users, "
+        "requests_failed, revenue_at_risk, tickets)",
+    )
     updated_at: OptTimestamp = None
+
+
+class Activity(View):
+    """Who recorded what when: the timeline without messages (kept even without one)."""
+
+    at: Timestamp
+    by: str
+    type: str
+    outcome: str | None = Field(default=None, description="a page's outcome")
 
 
 class IncidentView(IncidentSummary):
@@ -82,6 +106,10 @@ class IncidentView(IncidentSummary):
     severity_history: list[SeverityChange]
     role_history: list[RoleChange]
     timeline: list[TimelineEntry]
+    activity: list[Activity] = Field(
+        default_factory=list,
+        description="every event's time, author and type, in timeline order (responder load)",
+    )
     warnings: list[str] = Field(default_factory=list)
 
 

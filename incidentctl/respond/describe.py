@@ -6,11 +6,18 @@ conflicts; the later change wins in the fold and both stay in the timeline.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from incidentctl.core.errors import UsageError
 from incidentctl.core.text import clean_name, clean_text, refuse_secrets
-from incidentctl.models.event import Changed
+from incidentctl.models.event import (
+    IMPACT_MEASURES,
+    MAX_IMPACT,
+    Changed,
+    ImpactEstimated,
+    ImpactRange,
+)
 from incidentctl.models.views import IncidentView
 from incidentctl.workspace import Workspace
 
@@ -68,6 +75,70 @@ def set_fields(
         by=by,
         message="",
         backfill=True,  # a change is recorded when it is made, whatever the incident's times
+        commit=commit,
+    )
+    return outcome.incident
+
+
+_NUMBER = r"(?:0|[1-9][0-9]{0,15})"
+_IMPACT = re.compile(rf"([a-z_]+)=({_NUMBER})(?:-({_NUMBER}))?")
+
+
+def parse_impact(text: str) -> tuple[str, ImpactRange]:
+    """``customers=1200-1500`` or ``tickets=45``: a measure and its range."""
+    found = _IMPACT.fullmatch(text.strip())
+    if found is None:
+        raise UsageError(
+            f"--impact {text!r}: expected MEASURE=LOW-HIGH or MEASURE=VALUE with whole "
+            "numbers, e.g. customers=1200-1500"
+        )
+    measure, low_text, high_text = found.groups()
+    if measure not in IMPACT_MEASURES:
+        raise UsageError(
+            f"--impact {text!r}: unknown measure {measure!r}; use one of "
+            f"{', '.join(IMPACT_MEASURES)}"
+        )
+    low = int(low_text)
+    high = int(high_text) if high_text is not None else low
+    if low > MAX_IMPACT or high > MAX_IMPACT:
+        raise UsageError(f"--impact {text!r}: values are at most {MAX_IMPACT}")
+    if low > high:
+        raise UsageError(f"--impact {text!r}: the low end {low} is above the high end {high}")
+    return measure, ImpactRange(low=low, high=high)
+
+
+def estimate_impact(
+    ws: Workspace,
+    ref: str,
+    impacts: list[str],
+    *,
+    reason: str | None,
+    by: str | None = None,
+    commit: bool = True,
+) -> IncidentView:
+    """Record impact estimates (an ``impact`` event); the reason is their basis."""
+    from incidentctl.respond.lifecycle import append
+
+    if not reason or not reason.strip():
+        raise UsageError(
+            "--impact needs --reason: where the estimate came from (e.g. 'from the billing logs')"
+        )
+    basis = clean_text(reason, "--reason", single_line=True, limit=500)
+    estimates: dict[str, ImpactRange] = {}
+    for text in impacts:
+        measure, estimate = parse_impact(text)
+        if measure in estimates:
+            raise UsageError(f"--impact {measure} is given twice")
+        estimates[measure] = estimate
+    outcome = append(
+        ws,
+        ws.resolve_id(ref),
+        verb=f"estimate impact ({', '.join(sorted(estimates))})",
+        build=lambda f: ImpactEstimated(type="impact", estimates=estimates, **f),  # type: ignore[arg-type]
+        at=None,
+        by=by,
+        message=basis,
+        backfill=True,  # recorded when it is made, whatever the incident's times
         commit=commit,
     )
     return outcome.incident

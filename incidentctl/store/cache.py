@@ -13,14 +13,16 @@ import contextlib
 import hashlib
 import os
 import pickle
-import sys
 
-from incidentctl import __version__
 from incidentctl.models.views import IncidentView
 from incidentctl.store import transaction
 from incidentctl.store.layout import Layout
 
-FORMAT = f"1-{__version__}-{sys.version_info[0]}.{sys.version_info[1]}"
+
+def _format() -> str:
+    from incidentctl.core.build import identity
+
+    return f"1-{identity()}"
 
 
 def key(files: list[tuple[str, str]]) -> str:
@@ -44,7 +46,7 @@ class BlobCache:
         try:
             with self.file.open("rb") as handle:
                 data = pickle.load(handle)
-            if isinstance(data, dict) and data.get("format") == FORMAT:
+            if isinstance(data, dict) and data.get("format") == _format():
                 entries = data.get("entries")
                 if isinstance(entries, dict):
                     self.entries = entries
@@ -71,7 +73,7 @@ class BlobCache:
             tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
             with tmp.open("wb") as handle:
                 pickle.dump(
-                    {"format": FORMAT, "entries": keep}, handle, protocol=pickle.HIGHEST_PROTOCOL
+                    {"format": _format(), "entries": keep}, handle, protocol=pickle.HIGHEST_PROTOCOL
                 )
             os.replace(tmp, self.file)
 

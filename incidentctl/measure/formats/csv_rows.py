@@ -28,6 +28,8 @@ COLUMNS = (
     "ttm_s",
     "ttr_s",
     "impact_s",
+    "customer_minutes_low",
+    "customer_minutes_high",
     "excluded",
 )
 

@@ -74,6 +74,38 @@ def _breakdown(name: str, groups: dict[str, Group]) -> Section:
     )
 
 
+def _range(low: float, high: float) -> str:
+    return f"{low:g}" if low == high else f"{low:g}-{high:g}"
+
+
+def _impact(report: Report) -> Section:
+    impact = report.impact
+    assert impact is not None
+    rows = []
+    for kind, groups in (("severity", impact.by_severity), ("service", impact.by_service)):
+        for key, g in groups.items():
+            rows.append(
+                [
+                    f"{kind} {key}",
+                    str(g.incidents),
+                    str(g.without_estimate),
+                    _range(g.customer_minutes_low, g.customer_minutes_high)
+                    if g.customer_minutes_incidents
+                    else "-",
+                    "; ".join(f"{m} {_range(t.low, t.high)}" for m, t in g.measures.items()) or "-",
+                ]
+            )
+    return Section(
+        "Impact",
+        ["group", "incidents", "no estimate", "customer-minutes", "estimates (sum)"],
+        rows,
+        note=f"{impact.without_estimate} of {impact.incidents} incidents have no impact "
+        f"estimate; customer-minutes from {impact.customer_minutes_incidents} incidents with a "
+        f"customers estimate and an impact duration: "
+        f"{_range(impact.customer_minutes_low, impact.customer_minutes_high)}",
+    )
+
+
 def build(report: Report, first: str = "severity", explain: bool = False) -> list[Section]:
     """Every section of the report, the chosen breakdown first after the headline."""
     counts = report.incidents
@@ -154,6 +186,65 @@ def build(report: Report, first: str = "severity", explain: bool = False) -> lis
             f"{', same service' if rep.same_service else ''})",
         )
     )
+    if report.impact is not None:
+        sections.append(_impact(report))
+    if report.cost is not None:
+        c = report.cost
+        rows = [
+            [f"severity {k}", str(g.incidents), f"{g.total:,.2f}"] for k, g in c.by_severity.items()
+        ]
+        rows += [
+            [f"service {k}", str(g.incidents), f"{g.total:,.2f}"] for k, g in c.by_service.items()
+        ]
+        sections.append(
+            Section(
+                "Incident cost",
+                ["group", "incidents", f"cost ({c.currency})"],
+                rows,
+                note=f"total {c.total:,.2f} {c.currency} over {c.incidents} incidents",
+            )
+        )
+        if explain:
+            sections.append(
+                Section(
+                    "Cost inputs",
+                    ["incident", "people (hours by band at rate)", "responders", "review",
+                     "actions", "total"],
+                    [
+                        [
+                            i.id,
+                            "; ".join(
+                                f"{p} {', '.join(f'{b} {h:g}h' for b, h in hrs.items())} "
+                                f"@ {i.rates[p]:g}"
+                                for p, hrs in i.people_hours.items()
+                            ) or "-",
+                            f"{i.responders:,.2f}", f"{i.review:,.2f}",
+                            f"{i.actions} = {i.action_items:,.2f}", f"{i.total:,.2f}",
+                        ]
+                        for i in c.incidents_detail
+                    ],
+                )
+            )  # fmt: skip
+    if report.workload is not None:
+        w = report.workload
+        sections.append(
+            Section(
+                "Responder load",
+                ["person", "incidents", "pages (out of hours)", "time", "active", "working",
+                 "evening", "sleeping"],
+                [
+                    [
+                        name, str(p.incidents), f"{p.pages} ({p.pages_out_of_hours})",
+                        human(p.total_s), human(p.active_s), human(p.working_s),
+                        human(p.evening_s), human(p.sleeping_s),
+                    ]
+                    for name, p in w.people.items()
+                ],
+                note=f"sorted by name; spans merge events less than {w.merge_minutes} minutes "
+                f"apart and end {w.minimum_minutes} minutes after the last; role holders count "
+                "while the incident is open",
+            )
+        )  # fmt: skip
     if report.actions is not None:
         a = report.actions
         sections.append(
