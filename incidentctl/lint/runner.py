@@ -318,6 +318,14 @@ def _check_incident(
         if file is not None:
             out.texts(file.rel, file.text)
             _secrets(out, file.rel, file.text)
+    for link in [f for f in folder.others if f.kind == "symlink"]:
+        out.add(
+            "integrity/symlink",
+            link.rel,
+            None,
+            "symbolic links are not followed; records must be regular files "
+            "(every command skips this one)",
+        )
     incident_path = f"incidents/{folder.incident_id}/incident.md"
     empty = folder.incident is not None and not folder.incident.raw.strip()
     if empty:

@@ -157,7 +157,9 @@ def event_paths(layout: Layout, incident_id: str) -> list[Path]:
         return [
             Path(e.path)
             for e in entries
-            if e.name.endswith(".md") and EVENT_ID.fullmatch(e.name[:-3]) and not e.is_symlink()
+            if e.name.endswith(".md")
+            and EVENT_ID.fullmatch(e.name[:-3])
+            and e.is_file(follow_symlinks=False)  # as bulk reads: no links, no folders
         ]
 
 

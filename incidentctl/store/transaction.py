@@ -223,7 +223,10 @@ def apply(layout: Layout, change: Change, *, commit: bool = True) -> None:
         crashpoint.reached("journal-written")
     written: list[Path] = []
     try:
-        for path, text in change.created.items():
+        # incident.md last: an interrupted declare leaves a folder every reader skips
+        # (and lint names), never an incident without its declared event.
+        ordered = sorted(change.created.items(), key=lambda item: item[0].name == "incident.md")
+        for path, text in ordered:
             if not path.parent.is_dir():
                 try:
                     path.parent.mkdir(parents=True)
