@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from incidentctl.core.errors import EnvironmentProblem, NotPushedError
@@ -25,6 +26,36 @@ class SyncOutcome:
 def _last_line(text: str) -> str:
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return lines[-1] if lines else "no details"
+
+
+def _pull_failure(ws: Workspace, output: str) -> EnvironmentProblem:
+    """Why ``git pull`` stopped, naming the files: a merge conflict (files git could not
+    merge), or local files the pull would overwrite; otherwise git's last line."""
+    unmerged = gitrepo.run(
+        ["diff", "--name-only", "--diff-filter=U", "-z", "--relative"], ws.root, check=False
+    )
+    conflicted = sorted(p for p in unmerged.stdout.split("\0") if p)
+    if not conflicted:
+        conflicted = sorted(
+            set(re.findall(r"CONFLICT \([^)]*\): (?:Merge conflict in )?(\S+)", output))
+        )
+    if conflicted:
+        return EnvironmentProblem(
+            f"git pull stopped on a conflict in {len(conflicted)} file(s): "
+            + ", ".join(conflicted),
+            hint="edit each file to keep what is right (or 'git merge --abort' to go back), "
+            "then 'git add' them, 'git commit', and run 'incidentctl sync' again",
+        )
+    blocking = re.findall(r"^\t(\S.*)$", output, re.M)
+    if blocking:
+        return EnvironmentProblem(
+            "git pull refused: it would overwrite local files: " + ", ".join(blocking),
+            hint="commit or move those files, then run 'incidentctl sync --pull' again",
+        )
+    return EnvironmentProblem(
+        f"git pull failed: {_last_line(output)}",
+        hint="your local records are intact; try again later",
+    )
 
 
 def push(ws: Workspace, remote: str | None = None) -> None:
@@ -54,10 +85,7 @@ def sync(
         if pull:
             proc = gitrepo.pull(ws.root, remote)
             if proc.returncode != 0:
-                raise EnvironmentProblem(
-                    f"git pull failed: {_last_line(proc.stderr)}",
-                    hint="your local records are intact; try again later",
-                )
+                raise _pull_failure(ws, proc.stdout + "\n" + proc.stderr)
     if push_after:
         push(ws, remote)
     return SyncOutcome(recovered=recovered, pulled=pull, pushed=push_after)

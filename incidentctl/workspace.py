@@ -118,11 +118,12 @@ class Workspace:
         """Every incident (at git revision ``as_of`` if given); broken ones reported apart."""
         from incidentctl.store import bulk
 
+        found = None
         if os.environ.get("INCIDENTCTL_NO_CACHE") != "1":
-            cached = bulk.load_cached(self.layout, as_of, progress, slim=slim)
-            if cached is not None:
-                return cached
-        snapshot = (
-            bulk.git_snapshot(self.layout, as_of) if as_of else bulk.disk_snapshot(self.layout)
-        )
-        return bulk.load(snapshot, progress, slim=slim)
+            found = bulk.load_cached(self.layout, as_of, progress, slim=slim)
+        if found is None:
+            snapshot = (
+                bulk.git_snapshot(self.layout, as_of) if as_of else bulk.disk_snapshot(self.layout)
+            )
+            found = bulk.load(snapshot, progress, slim=slim)
+        return bulk.break_duplicate_cycles(found[0]), found[1]

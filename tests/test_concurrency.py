@@ -198,7 +198,8 @@ def test_conflicting_human_edits_are_reported_not_resolved(clones: tuple[Cli, Cl
         git(clone.cwd, "commit", "-qam", f"human edit in {name}")
     git(a.cwd, "push", "--quiet")
     pulled = b("sync", "--pull")
-    assert pulled.code == 6 and "git pull failed" in pulled.err
+    assert pulled.code == 6 and "git pull stopped on a conflict" in pulled.err
+    assert f"incidents/{incident}/incident.md" in pulled.err
     path = b.cwd / "incidents" / incident / "incident.md"
     text = path.read_text()
     assert "<<<<<<<" in text  # left for a human

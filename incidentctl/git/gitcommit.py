@@ -23,9 +23,11 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from incidentctl.core import crashpoint
 from incidentctl.git import gitrepo
 
 COMMIT_HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit")
@@ -230,15 +232,60 @@ def _commit_trees(cwd: Path, paths: Sequence[str]) -> tuple[str, str, str] | Non
     return head, parent_tree, ids[-1]
 
 
+SCRATCH = re.compile(r"trees-(?:(\d+)-)?[A-Za-z0-9_]+")
+LEGACY_SCRATCH_AGE_S = 3600.0
+
+
+def remove_stale_scratch(git_dir: Path) -> list[str]:
+    """Remove ``trees-*`` folders that a killed commit left in the git dir: those of a
+    process that no longer runs (the pid is in the name), or, from older versions without
+    one, an hour old. Returns their names."""
+    removed: list[str] = []
+    try:
+        entries = list(os.scandir(git_dir))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = SCRATCH.fullmatch(entry.name)
+        if match is None or not entry.is_dir(follow_symlinks=False):
+            continue
+        if match.group(1) is not None:
+            if _alive(int(match.group(1))):
+                continue
+        else:
+            try:
+                if time.time() - entry.stat().st_mtime < LEGACY_SCRATCH_AGE_S:
+                    continue
+            except OSError:
+                continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(entry.name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
 def _write_trees(cwd: Path, git_dir: Path, bodies: list[bytes], expected: list[str]) -> None:
     """Write tree objects with one ``hash-object``; check git computed the same ids."""
-    scratch = Path(tempfile.mkdtemp(prefix="trees-", dir=git_dir))
+    remove_stale_scratch(git_dir)
+    scratch = Path(tempfile.mkdtemp(prefix=f"trees-{os.getpid()}-", dir=git_dir))
     try:
         names = []
         for number, body in enumerate(bodies):
             name = scratch / str(number)
             name.write_bytes(body)
             names.append(str(name))
+        crashpoint.reached("trees-written")
         written = gitrepo.run(
             ["hash-object", "-w", "-t", "tree", "--no-filters", "--stdin-paths"],
             cwd,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -141,6 +142,43 @@ def user_name(cwd: Path) -> str | None:
     return name or None
 
 
+_LOCK = re.compile(r"Unable to create '([^'\n]+\.lock)'|cannot lock ref[^\n]*?'([^'\n]+)'")
+
+
+def lock_file(stderr: str, cwd: Path) -> Path | None:
+    """The lock file git names when it refuses because one exists (index.lock, HEAD.lock,
+    a ref's lock), or None."""
+    match = _LOCK.search(stderr)
+    if match is None:
+        return None
+    if match.group(1):
+        return Path(match.group(1))
+    return git_dir(cwd) / (match.group(2) + ".lock")
+
+
+def _stale(lock: Path, wait: float) -> bool:
+    """A lock older than the whole wait was left by a git that died: waiting cannot help."""
+    try:
+        return time.time() - lock.stat().st_mtime > max(wait, 1.0)
+    except OSError:
+        return False
+
+
+def lock_problem(lock: Path) -> EnvironmentProblem:
+    """The one line for a git lock file that stays: the exact file and the way out."""
+    return EnvironmentProblem(
+        f"git is locked: {lock} exists (a git command is running, or one was killed and "
+        "left it behind)",
+        hint=f"remove it if no git is running: rm '{lock}'; then run 'incidentctl sync' "
+        "to commit what was saved",
+    )
+
+
+def is_lock_problem(exc: EnvironmentProblem) -> bool:
+    """Whether ``exc`` is :func:`lock_problem`'s (the journal keeps such an entry)."""
+    return exc.message.startswith("git is locked: ")
+
+
 def _with_index_retry(
     args: Sequence[str], cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
@@ -151,16 +189,13 @@ def _with_index_retry(
         proc = run(args, cwd, check=False, env=env)
         if proc.returncode == 0:
             return proc
-        if "index.lock" in proc.stderr and time.monotonic() < deadline:
+        lock = lock_file(proc.stderr, cwd)
+        if lock is not None and time.monotonic() < deadline and not _stale(lock, wait):
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
             continue
-        if "index.lock" in proc.stderr:
-            raise EnvironmentProblem(
-                f"git's index is locked by another process ({git_dir(cwd) / 'index.lock'})",
-                hint="if no git command is running, the lock is stale: remove that file, "
-                "then run 'incidentctl sync' to commit what was saved",
-            )
+        if lock is not None:
+            raise lock_problem(lock)
         detail = (proc.stderr.strip() or proc.stdout.strip()).splitlines()
         raise EnvironmentProblem(
             f"git {args[0]} failed: {detail[-1] if detail else proc.returncode}"
@@ -192,7 +227,10 @@ def commit(cwd: Path, paths: Sequence[str], message: str) -> None:
     try:
         if gitcommit.commit_onto_head(cwd, paths, message):
             return
-    except (ValueError, OSError, EnvironmentProblem):
+    except EnvironmentProblem as exc:
+        if is_lock_problem(exc):
+            raise  # the porcelain would wait on the same lock again
+    except (ValueError, OSError):
         pass  # the porcelain below does it, or says in git's words why it cannot
     if not uncommitted(cwd, paths):
         return  # a concurrent ``git commit`` took the staged files along: they are recorded

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from incidentctl.learn.readerview import reader_text
+
 
 @dataclass(frozen=True)
 class Phrase:
@@ -85,14 +87,16 @@ def check(
             continue
         if skipping:
             continue
+        seen = reader_text(line)  # "care\u200bless", "&#115;hould have" read as words
         for phrase in PHRASES:
-            for match in phrase.pattern.finditer(line):
+            for match in phrase.pattern.finditer(seen):
                 hits.append(Hit(phrase.id, first_line + offset, match.group(0), phrase.suggestion))
     return hits
 
 
 def person_as_cause(factor: str, people: set[str]) -> str | None:
     """The person named in a contributing factor, if any."""
+    factor = reader_text(factor)
     for person in people:
         if len(person) >= 2 and re.search(rf"(?<!\w){re.escape(person)}(?!\w)", factor, re.I):
             return person

@@ -9,32 +9,52 @@ is written.
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html import escape
+from html.parser import HTMLParser
 from pathlib import Path
 
 from incidentctl.core.display import human
 from incidentctl.core.errors import InvalidStateError, RecordError, RefusedError, UsageError
 from incidentctl.core.secretscan import scan
+from incidentctl.learn.readerview import html_text, reader_lines, reader_text
 from incidentctl.models.review import PostmortemRecord
 from incidentctl.models.views import IncidentView
 from incidentctl.workspace import Workspace
 
 REDACTIONS_FILE = "redactions.yaml"
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-IPV4 = re.compile(
-    r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)"
-    r"(?:/\d{1,2})?(?![\d.])"
-)
-IPV6 = re.compile(
-    r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])"
-    r"|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4})?(?![\w:])"
-)
-HOSTNAME = re.compile(
-    r"(?<![\w.-])[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z0-9-]{1,63}"
+# Separators a reader takes for "." or "@": the characters themselves and their defanged or
+# spelled-out forms ([.], (dot), {at}, [at]). Entities, escapes, full-width forms and
+# zero-width characters are undone before any pattern runs (readerview.reader_text).
+_OPEN, _CLOSE = r"[\[\(\{<]", r"[\]\)\}>]"
+DOT = rf"(?:[ \t]*{_OPEN}[ \t]*(?:\.|dot)[ \t]*{_CLOSE}[ \t]*|\.)"
+AT = rf"(?:[ \t]*{_OPEN}[ \t]*(?:@|at)[ \t]*{_CLOSE}[ \t]*|[ \t]*@[ \t]*)"
+_LABEL = r"[A-Za-z0-9_][A-Za-z0-9_-]{0,62}"
+EMAIL = re.compile(
+    rf"(?i)(?<![\w.%+-])[\w%+-]+(?:{DOT}[\w%+-]+)*{AT}{_LABEL}(?:{DOT}{_LABEL})*{DOT}[a-z]{{2,}}"
     r"(?![\w-])"
+    # spelled out with words only: "jane at example dot com"
+    rf"|(?i:(?<![\w.-])[\w%+-]+(?:{DOT}[\w%+-]+)*[ \t]+at[ \t]+{_LABEL}(?:[ \t]+dot[ \t]+{_LABEL})*"
+    r"[ \t]+dot[ \t]+[a-z]{2,}\b)"
 )
+_OCTET = r"(?:0x[0-9a-fA-F]{1,2}|0*\d{1,3})"
+IPV4 = re.compile(rf"(?<![\d.])(?:{_OCTET}{DOT}){{3}}{_OCTET}(?:/\d{{1,2}})?(?![\w\[(]|\.\d)")
+# A URL whose host is one number or fewer parts (http://167772161/, http://0xa010203/,
+# http://10.66051/) reaches an address too: browsers read such hosts as inet_aton does.
+URL_NUMERIC_HOST = re.compile(
+    r"(?i)(?<=://)(?:[^\s/@]*@)?(?:0x[0-9a-f]+|\d+)(?:\.(?:0x[0-9a-f]+|\d+)){0,3}"
+    r"(?=[/:?#\s)\]>\"']|$)"
+)
+# Candidates are runs of hex digits, colons and dots holding two colons; ``ipaddress``
+# decides, so 10:03:00 (a time) never is an address and fe80::1, ::ffff:a01:203 are.
+IPV6 = re.compile(
+    r"(?<![\w:.])(?=[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:)[0-9A-Fa-f:.]{1,44}[0-9A-Fa-f:](?:%[\w-]+)?"
+    r"(?:/\d{1,3})?(?![\w:])"
+)
+HOSTNAME = re.compile(rf"(?<![\w.-]){_LABEL}(?:{DOT}{_LABEL})+(?![\w-])")
 INTERNAL_SPAN = re.compile(r"<!--\s*internal\s*-->.*?<!--\s*/internal\s*-->", re.S | re.I)
 PLACEHOLDERS = {
     "[internal details removed]",
@@ -112,26 +132,88 @@ def people_roles(
 
 
 def _word(term: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w]){re.escape(term)}(?![\w])", re.I)
+    words = [re.escape(w) for w in reader_text(term).split()]
+    spaced = r"\s+".join(words)
+    return re.compile(rf"(?<![\w])(?:{spaced})(?![\w])", re.I)
 
 
 def _host_patterns(patterns: list[str]) -> list[re.Pattern[str]]:
     return [re.compile(fnmatch.translate(p.lower())) for p in patterns]
 
 
-def redact(text: str, people: dict[str, str], red: Redactions) -> str:
-    """``text`` with every listed kind of detail replaced by a placeholder."""
-    text = INTERNAL_SPAN.sub("[internal details removed]", text)
-    text = EMAIL.sub("[email]", text)
+def _plain(found: str) -> str:
+    """A host or address as written with defanged dots, lower case, no trailing dot."""
+    return re.sub(DOT, ".", found).lower().rstrip(".")
+
+
+def _octet(part: str) -> bool:
+    return int(part, 16) <= 255 if part[:2].lower() == "0x" else int(part) <= 255
+
+
+def _is_ipv4(match: re.Match[str]) -> bool:
+    """A dotted quad of octets (decimal, zero-padded or hex); ``v1.2.3.4`` is a version."""
+    text, start = match.string, match.start()
+    if start and text[start - 1] in "vV" and not (start > 1 and text[start - 2].isalnum()):
+        return False
+    address = _plain(match.group(0)).split("/")[0]
+    return all(_octet(part) for part in address.split("."))
+
+
+def _is_numeric_host(match: re.Match[str]) -> bool:
+    host = match.group(0).rsplit("@", 1)[-1]
+    return host.count(".") < 3 or _is_ipv4(match)
+
+
+def _is_ipv6(match: re.Match[str]) -> bool:
+    candidate = match.group(0).split("/")[0].split("%")[0].rstrip(".")
+    if not re.search(r"[0-9A-Fa-f]", candidate):
+        return False
+    try:
+        ipaddress.IPv6Address(candidate)
+    except ValueError:
+        return False
+    return True
+
+
+Finder = Callable[[str], Iterator[re.Match[str]]]
+
+
+def _finders(red: Redactions) -> list[tuple[str, str, Finder]]:
+    """(kind, placeholder, every match in a text) in the order redaction applies them."""
     hosts = _host_patterns(red.internal_hosts)
-    text = HOSTNAME.sub(
-        lambda m: (
-            "[internal host]" if any(p.fullmatch(m.group(0).lower()) for p in hosts) else m.group(0)
+
+    def keep(pattern: re.Pattern[str], test: Callable[[re.Match[str]], bool]) -> Finder:
+        return lambda text: (m for m in pattern.finditer(text) if test(m))
+
+    return [
+        ("an internal marker", "[internal details removed]", keep(INTERNAL_SPAN, bool)),
+        ("an email address", "[email]", keep(EMAIL, bool)),
+        ("an IP address", "[ip address]", keep(URL_NUMERIC_HOST, _is_numeric_host)),
+        (
+            "an internal hostname",
+            "[internal host]",
+            keep(HOSTNAME, lambda m: any(p.fullmatch(_plain(m.group(0))) for p in hosts)),
         ),
-        text,
-    )
-    text = IPV4.sub("[ip address]", text)
-    text = IPV6.sub("[ip address]", text)
+        ("an IP address", "[ip address]", keep(IPV6, _is_ipv6)),
+        ("an IP address", "[ip address]", keep(IPV4, _is_ipv4)),
+    ]
+
+
+def _replace(text: str, finder: Finder, placeholder: str) -> str:
+    out: list[str] = []
+    position = 0
+    for match in finder(text):
+        out += [text[position : match.start()], placeholder]
+        position = match.end()
+    return "".join(out) + text[position:]
+
+
+def redact(text: str, people: dict[str, str], red: Redactions) -> str:
+    """``text`` as a reader sees it, with every listed kind of detail replaced by a
+    placeholder (in any notation: see :mod:`incidentctl.learn.readerview`)."""
+    text = reader_lines(text)
+    for _, placeholder, finder in _finders(red):
+        text = _replace(text, finder, placeholder)
     for customer in sorted(red.customers, key=len, reverse=True):
         text = _word(customer).sub("[customer]", text)
     for term in sorted(red.terms, key=len, reverse=True):
@@ -142,8 +224,10 @@ def redact(text: str, people: dict[str, str], red: Redactions) -> str:
 
 
 def survivors(text: str, people: dict[str, str], red: Redactions) -> list[str]:
-    """What should have been removed but is still there (kinds and line numbers only)."""
+    """What should have been removed but is still there in what a reader sees (kinds and
+    line numbers only)."""
     found = []
+    text = reader_lines(text)
     # Placeholders may contain words that are also names ("a responder"); mask them first,
     # keeping line numbers.
     for placeholder in sorted(set(people.values()) | PLACEHOLDERS, key=len, reverse=True):
@@ -152,26 +236,22 @@ def survivors(text: str, people: dict[str, str], red: Redactions) -> list[str]:
     def where(index: int) -> int:
         return text.count("\n", 0, index) + 1
 
-    checks: list[tuple[str, re.Pattern[str]]] = [
-        ("an email address", EMAIL),
-        ("an IP address", IPV4),
-        ("an IP address", IPV6),
-        ("an internal marker", INTERNAL_MARK),
-    ]
-    checks += [("a person's name", _word(p)) for p in people]
+    for kind, _, finder in _finders(red):
+        for match in finder(text):
+            found.append(f"{kind} on line {where(match.start())}")
+            break
+    marker = INTERNAL_MARK.search(text)
+    if marker:
+        found.append(f"an internal marker on line {where(marker.start())}")
+    checks = [("a person's name", _word(p)) for p in people]
     checks += [("a customer name", _word(c)) for c in red.customers]
     checks += [("an internal term", _word(t)) for t in red.terms]
     for kind, pattern in checks:
-        match = pattern.search(text)
-        if match:
-            found.append(f"{kind} on line {where(match.start())}")
-    hosts = _host_patterns(red.internal_hosts)
-    for match in HOSTNAME.finditer(text):
-        if any(p.fullmatch(match.group(0).lower()) for p in hosts):
-            found.append(f"an internal hostname on line {where(match.start())}")
-            break
-    for hit in scan(text):
-        found.append(f"a secret ({hit.rule}) on line {hit.line}")
+        hit = pattern.search(text)
+        if hit:
+            found.append(f"{kind} on line {where(hit.start())}")
+    for secret in scan(text):
+        found.append(f"a secret ({secret.rule}) on line {secret.line}")
     return found
 
 
@@ -195,6 +275,7 @@ class Published:
     incident_id: str
     title: str
     markdown: str
+    html: str
     services: list[str]
     root_cause_class: str | None
     date: str
@@ -250,23 +331,100 @@ def build(ws: Workspace, ref: str, *, draft: bool = False) -> Published:
             "",
         ]
     )
-    text = redact(header + "\n" + body.strip() + "\n", people, red)
+    text = safe_markdown(redact(header + "\n" + body.strip() + "\n", people, red))
+    title = text.split("\n", 1)[0].lstrip("# ").strip()
+    page = to_html(title, text)
     left = survivors(text, people, red)
+    if not left:  # what is written, as it renders: a reader sees no more than the source
+        rendered = {"Markdown": _render_markdown(text), "HTML": page}
+        for name, document in rendered.items():
+            left += [
+                f"{item} of the rendered {name}"
+                for item in survivors(html_text(document), people, red)
+            ]
+            left += [f"{item} in the rendered {name}" for item in active_content(document)]
     if left:
         raise RefusedError(
             f"publishing {incident_id} refused: {', '.join(sorted(set(left)))} would "
             "survive redaction; nothing was written",
             hint=refusal_hint(left),
         )
-    title = text.split("\n", 1)[0].lstrip("# ").strip()
     return Published(
         incident_id,
         title,
         text,
+        page,
         list(view.services),
         record.root_cause_class or view.root_cause_class,
         view.detected_at.date().isoformat() if view.detected_at else "",
     )
+
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_INLINE_DEST = re.compile(r"(\]\(\s*<?)((?:[^()\s>]|\([^()\s]*\))*)")
+_REFERENCE_DEST = re.compile(r"(?m)^( {0,3}\[[^\]\n]+\]:\s*<?)(\S*)")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
+_REMOTE_IMAGE = re.compile(r"!\[(?=[^\]\n]*\]\(\s*<?\s*[A-Za-z][A-Za-z0-9+.-]*:)")
+_BAD_URL = re.compile(r"\s*(?:javascript|vbscript|data|file):", re.I)
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "srcset", "poster"}
+
+
+class _Active(HTMLParser):
+    """Finds scripts, event handlers and script links among the real tags of a document."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "iframe", "object", "embed", "svg", "math", "base", "form"):
+            self.found.append(f"a <{tag}> element")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append("an event handler")
+            elif name in URL_ATTRIBUTES and value:
+                target = re.sub(r"[\x00-\x20\x7f]", "", value)
+                if _BAD_URL.match(target) and not (
+                    tag == "img" and target.startswith("data:image/")
+                ):
+                    self.found.append("a script link")
+            elif name == "style" and value and re.search(r"url\s*\(|expression", value, re.I):
+                self.found.append("a style that loads")
+
+
+def _safe_destination(match: re.Match[str]) -> str:
+    target = re.sub(r"[\x00-\x20\x7f]", "", match.group(2)).lower()
+    scheme = _SCHEME.match(target)
+    if scheme and scheme.group(0)[:-1] not in SAFE_SCHEMES:
+        return match.group(1) + "#removed-link"
+    return match.group(0)
+
+
+def safe_markdown(text: str) -> str:
+    """Markdown that renders no raw HTML (a ``<tag`` is shown as text) and links only to
+    http(s), mailto or relative targets (``javascript:`` and other schemes are removed)."""
+    text = _TAG_START.sub("&lt;", text)
+    text = _REMOTE_IMAGE.sub("[", text)  # a remote image would call home: a link instead
+    text = _INLINE_DEST.sub(_safe_destination, text)
+    return _REFERENCE_DEST.sub(_safe_destination, text)
+
+
+def active_content(document: str) -> list[str]:
+    """Scripts, event handlers or script links among the tags of rendered HTML (text that
+    only shows such things, like ``&lt;script&gt;``, is not one)."""
+    parser = _Active()
+    parser.feed(document)
+    parser.close()
+    return sorted(set(parser.found))
+
+
+def _render_markdown(text: str) -> str:
+    """The Markdown as a renderer that passes raw HTML through would show it."""
+    from markdown_it import MarkdownIt
+
+    rendered: str = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+    return rendered
 
 
 PAGE_STYLE = """
@@ -290,7 +448,7 @@ def to_html(title: str, markdown_text: str) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "style-src 'unsafe-inline'; img-src https: data:\">"
+        "style-src 'unsafe-inline'; img-src data:\">"
         f"<title>{escape(title)}</title><style>{PAGE_STYLE}</style></head>"
         f"<body>{clean}</body></html>\n"
     )
@@ -304,7 +462,7 @@ def write(published: Published, out: Path, fmt: str) -> Path:
         raise UsageError("--format must be markdown or html")
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{published.incident_id}.{'md' if fmt == 'markdown' else 'html'}"
-    text = published.markdown if fmt == "markdown" else to_html(published.title, published.markdown)
+    text = published.markdown if fmt == "markdown" else published.html
     (replace if path.exists() else write_new)(path, text)
     return path
 

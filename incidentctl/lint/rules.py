@@ -31,7 +31,12 @@ _RULES = (
     Rule("integrity/symlink", "error", "a symbolic link inside the records tree"),
     Rule("integrity/id-mismatch", "error", "a record's id does not match its file or folder"),
     Rule("integrity/duplicate-id", "error", "the same id is used by two records"),
-    Rule("integrity/missing-incident", "error", "events without their incident.md"),
+    Rule(
+        "integrity/missing-incident",
+        "error",
+        "an incident folder whose incident.md is missing or empty (every reader skips it)",
+    ),
+    Rule("integrity/duplicate-cycle", "error", "duplicate_of links that lead back to themselves"),
     Rule("integrity/declared", "error", "an incident without exactly one 'declared' event"),
     Rule("integrity/reference", "error", "a reference to a record that does not exist"),
     Rule(

@@ -95,6 +95,23 @@ def _incident_files(ws: Workspace, ids: set[str]) -> set[str]:
     return files
 
 
+def _event_places(ws: Workspace, tree: Tree, scope: set[str]) -> None:
+    """For a partial run, every place each checked event id is also used (one ``git
+    ls-files``), so an event file copied under a second incident is a duplicate id even
+    when only the copy changed."""
+    from incidentctl.lint.tree import classify
+
+    names = sorted({rel.rsplit("/", 1)[1] for rel in scope if classify(rel) == "event"})
+    if not names:
+        return
+    specs = [f":(glob)incidents/*/events/{name}" for name in names]
+    listed = gitrepo.run(["ls-files", "-z", "--", *specs], ws.root, check=False)
+    places = {p for p in listed.stdout.split("\0") if p and (ws.root / p).is_file()}
+    places |= {rel for rel in scope if classify(rel) == "event"}
+    for rel in sorted(places):
+        tree.event_names.setdefault(rel.rsplit("/", 1)[1][:-3], []).append(rel)
+
+
 def _incidents(paths: set[str]) -> set[str]:
     return {p.split("/")[1] for p in paths if p.startswith("incidents/") and p.count("/") >= 2}
 
@@ -142,9 +159,12 @@ def run(
         if changed is not None:
             scope = changed if scope is None else scope & changed
     tree = walk(ws.layout, scope)
+    if scope is not None:
+        _event_places(ws, tree, scope)
     views = _check_tree(out, tree, config, ws)
     if scope is None or changed_since:
         _possible_duplicates(out, views)
+        _duplicate_cycles(out, views)
     if tree.runbooks:
         from incidentctl.runbooks.runbook import last_exercised
 
@@ -210,6 +230,14 @@ def _check_tree(
                 stray.rel,
                 None,
                 "symbolic links are not followed; records must be regular files",
+            )
+        elif stray.kind == "folder":
+            out.add(
+                "integrity/orphan-file",
+                stray.rel,
+                None,
+                "a folder where none belongs (named like a record?); every command skips it",
+                hint="move its contents out and remove the folder",
             )
         elif stray.kind == "temp":
             out.add(
@@ -294,28 +322,47 @@ def _check_incident(
         if file is not None:
             out.texts(file.rel, file.text)
             _secrets(out, file.rel, file.text)
+    for link in [f for f in folder.others if f.kind == "symlink"]:
+        out.add(
+            "integrity/symlink",
+            link.rel,
+            None,
+            "symbolic links are not followed; records must be regular files "
+            "(every command skips this one)",
+        )
     incident_path = f"incidents/{folder.incident_id}/incident.md"
-    if folder.incident is None:
-        if ws.layout.incident_file(folder.incident_id).is_file():
-            # Out of scope for this run (only some files were selected): check those alone.
-            pms = [f for f in folder.others if f.kind == "postmortem"]
-            if pms:
-                from incidentctl.store.records import load_incident
+    empty = folder.incident is not None and not folder.incident.raw.strip()
+    if empty:
+        folder.incident = None
+    if (
+        folder.incident is None
+        and not empty
+        and ws.layout.incident_file(folder.incident_id).is_file()
+    ):
+        # Out of scope for this run (only some files were selected): check those alone.
+        pms = [f for f in folder.others if f.kind == "postmortem"]
+        if pms:
+            from incidentctl.store.records import load_incident
 
-                try:
-                    known: IncidentView | None = load_incident(ws.layout, folder.incident_id)
-                except RecordError:
-                    known = None
-                for pm in pms:
-                    review_checks.postmortem(out, pm, folder.incident_id, known, ws.layout)
-            if folder.events:
-                checks.schema(out, folder)
-            return None
+            try:
+                known: IncidentView | None = load_incident(ws.layout, folder.incident_id)
+            except RecordError:
+                known = None
+            for pm in pms:
+                review_checks.postmortem(out, pm, folder.incident_id, known, ws.layout)
+        if folder.events:
+            checks.schema(out, folder)
+        return None
+    if folder.incident is None:
         out.add(
             "integrity/missing-incident",
             incident_path,
             None,
-            "the folder has events but no incident.md",
+            ("incident.md is empty" if empty else "the folder has no incident.md")
+            + (f" ({len(folder.events)} event file(s))" if folder.events else "")
+            + ": an interrupted declare or a deleted file; every command skips this folder",
+            hint="run 'incidentctl sync' to finish or clean it; otherwise restore incident.md "
+            "from git or remove the folder",
         )
     record, events = checks.schema(out, folder)
     declared = [e for e, _ in events if e.type == "declared"]
@@ -381,6 +428,23 @@ def _secrets(out: Collector, rel: str, text: str | None) -> None:
             f"{hit.description} ({hit.rule}): {hit.excerpt}",
             hint="remove it from the file and from git history, and rotate it",
         )
+
+
+def _duplicate_cycles(out: Collector, views: list[IncidentView]) -> None:
+    from incidentctl.store.bulk import duplicate_cycles
+
+    for cycle in duplicate_cycles(views):
+        loop = " → ".join([*cycle, cycle[0]])
+        for incident_id in cycle:
+            out.add(
+                "integrity/duplicate-cycle",
+                f"incidents/{incident_id}/incident.md",
+                None,
+                f"duplicate_of runs in a circle ({loop}); {cycle[0]}, the earliest, is "
+                "counted as the original until this is fixed",
+                hint="decide which incident is the original and mark only the others as "
+                "its duplicates (incidentctl set ID --duplicate-of ORIGINAL)",
+            )
 
 
 def _possible_duplicates(out: Collector, views: list[IncidentView]) -> None:

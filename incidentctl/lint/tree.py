@@ -80,6 +80,8 @@ def classify(rel: str) -> str:
     """What kind of file ``rel`` is, by its place."""
     parts = rel.split("/")
     name = parts[-1]
+    if rel.endswith("/"):
+        return "folder"
     if name == ".gitkeep" and len(parts) == 2:
         return "keep"
     if name.startswith(".") and name.endswith(".tmp"):
@@ -126,6 +128,8 @@ def load(layout: Layout, rel: str, kind: str) -> RecordFile:
     """Read and parse one file."""
     record = RecordFile(rel=rel, kind=kind)
     path = layout.root / rel
+    if kind == "folder":
+        return record
     if path.is_symlink():
         record.kind = "symlink"
         return record
@@ -149,6 +153,18 @@ def load(layout: Layout, rel: str, kind: str) -> RecordFile:
     return record
 
 
+def expected_folder(rel_dir: str, name: str) -> bool:
+    """Whether a folder may stand here: incidents/<id>/events, runbooks/exercises,
+    alerts/spool/<day>. Any other folder inside incidents/ or actions/ (one named like an
+    event file, say) is reported, and no reader enters it."""
+    parts = [*rel_dir.split("/"), name]
+    if parts[0] == "incidents":
+        if len(parts) == 2:
+            return True  # a folder whose name is no id: its files are reported one by one
+        return len(parts) == 3 and name == "events"
+    return parts[0] != "actions"
+
+
 def all_paths(layout: Layout) -> list[str]:
     """Every file under the record folders (symlinked folders are not entered)."""
     found: list[str] = []
@@ -161,8 +177,11 @@ def all_paths(layout: Layout) -> list[str]:
             for name in sorted(files):
                 found.append(f"{rel_dir}/{name}")
             for name in sorted(dirs):
-                if (Path(folder) / name).is_symlink():
-                    found.append(f"{rel_dir}/{name}")
+                if (Path(folder) / name).is_symlink() or not expected_folder(rel_dir, name):
+                    found.append(
+                        f"{rel_dir}/{name}" + ("" if (Path(folder) / name).is_symlink() else "/")
+                    )
+            dirs[:] = [d for d in dirs if expected_folder(rel_dir, d)]
     return found
 
 
@@ -198,4 +217,7 @@ def walk(layout: Layout, only: Iterable[str] | None = None) -> Tree:
             tree.runbooks.append(record)
         else:
             tree.strays.append(record)
+    if only is None:  # an incident folder holding no file at all is reported too
+        for incident_id in layout.incident_ids():
+            tree.incidents.setdefault(incident_id, IncidentFolder(incident_id))
     return tree

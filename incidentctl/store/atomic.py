@@ -45,6 +45,9 @@ def _describe(exc: OSError, path: Path) -> EnvironmentProblem:
     return EnvironmentProblem(f"cannot write {path}: {exc.strerror}; nothing was changed")
 
 
+describe_write_error = _describe
+
+
 def _write_temp(path: Path, data: bytes) -> Path:
     tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)

@@ -157,17 +157,45 @@ def load(
         try:
             if incident_id in snapshot.broken:
                 raise snapshot.broken[incident_id]
-            if files.incident is None:
-                raise RecordError(
-                    "file is missing (the folder has events but no incident.md)",
-                    path=f"incidents/{incident_id}/incident.md",
-                )
+            if files.incident is None or not files.incident[1].strip():
+                continue  # unfinished (interrupted declare): every reader skips it, lint says
             views.append(build_incident(incident_id, files.incident, files.events, slim=slim))
         except RecordError as exc:
             problems.append(LoadProblem(incident_id, exc))
         if progress is not None and (done % 200 == 0 or done == total):
             progress(done, total)
     return views, problems
+
+
+def duplicate_cycles(views: list[IncidentView]) -> list[list[str]]:
+    """Incidents whose ``duplicate_of`` links lead back to themselves (a→b→a, or a→a by a
+    hand edit), each cycle in the order its links run, starting at its earliest incident."""
+    link = {v.id: v.duplicate_of for v in views if v.duplicate_of}
+    first = {v.id: (v.detected_at or v.started_at, v.id) for v in views}
+    cycles: list[list[str]] = []
+    done: set[str] = set()
+    for start in sorted(link):
+        path: list[str] = []
+        at: str | None = start
+        while at is not None and at not in done and at not in path:
+            path.append(at)
+            at = link.get(at)
+        done.update(path)
+        if at is not None and at in path:
+            cycle = path[path.index(at) :]
+            head = min(cycle, key=lambda i: (first[i][0] is None, first[i][0] or 0, i))
+            cycles.append(cycle[cycle.index(head) :] + cycle[: cycle.index(head)])
+    return cycles
+
+
+def break_duplicate_cycles(views: list[IncidentView]) -> list[IncidentView]:
+    """``views`` with each ``duplicate_of`` cycle broken at its earliest incident, which is
+    then counted as the original: a cycle never silently removes every incident in it from
+    the figures (``lint`` reports it as ``integrity/duplicate-cycle``)."""
+    heads = {cycle[0] for cycle in duplicate_cycles(views)}
+    if not heads:
+        return views
+    return [v.model_copy(update={"duplicate_of": None}) if v.id in heads else v for v in views]
 
 
 def read_and_load(

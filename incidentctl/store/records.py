@@ -104,8 +104,26 @@ def read_incident(layout: Layout, incident_id: str) -> tuple[IncidentRecord, str
     if not path.parent.is_dir():
         raise NotFoundError(f"no incident {incident_id!r}")
     layout.ensure_inside(path)
+    if unfinished(path):
+        raise NotFoundError(
+            f"no incident {incident_id!r}: {shown} is missing or empty (an interrupted "
+            "write); every command skips this folder",
+            hint="run 'incidentctl sync' to finish or clean it, or restore incident.md "
+            "from git; 'incidentctl lint' lists every such folder",
+        )
     doc = read_document(path, shown)
     return _incident_in_place(doc, shown, incident_id), doc.body
+
+
+def unfinished(path: Path) -> bool:
+    """True when an incident's ``incident.md`` is absent or empty: what an interrupted
+    declare (or a hand-deleted file) leaves. Readers skip such a folder; lint reports it."""
+    try:
+        return not read_bytes(path).strip()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False  # a symlink, a FIFO, unreadable: read_document names the problem
 
 
 def _incident_in_place(doc: Document, shown: str, incident_id: str) -> IncidentRecord:
@@ -139,7 +157,9 @@ def event_paths(layout: Layout, incident_id: str) -> list[Path]:
         return [
             Path(e.path)
             for e in entries
-            if e.name.endswith(".md") and EVENT_ID.fullmatch(e.name[:-3]) and not e.is_symlink()
+            if e.name.endswith(".md")
+            and EVENT_ID.fullmatch(e.name[:-3])
+            and e.is_file(follow_symlinks=False)  # as bulk reads: no links, no folders
         ]
 
 
