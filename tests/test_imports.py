@@ -25,6 +25,8 @@ section: issue
 *Investigating* - We are looking into it. {{< track "2021-06-15T10:05:00-00:00" >}}
 
 *Resolved* - Agents are back. {{< track "2021-06-15T12:30:00-00:00" >}}
+
+<!-- **Resolved*:** template text {{< track "2019-08-30 21:38:00" >}} -->
 """,
     "2022-01-02-slow-updates.md": """\
 ---
@@ -101,11 +103,14 @@ def test_cstate_import_is_idempotent_and_reports(cli: Cli, repo: Path, cstate_si
         "*Investigating* - We are looking into it.",
         "*Resolved* - Agents are back.",
     ]
+    # the source has no detection time: none is invented, and TTD is unknown
+    assert shown["detected_at"] is None and shown["detection_known"] is False
     assert listed["Update center slow"]["services"] == ["plugin-site", "updates.jenkins.io"]
     assert listed["Mirror sync failing"]["status"] == "investigating"
     data = cli.ok(
         "report", "-f", "json", "--since", "2021-01-01", "--until", "2024-01-01", "--period", "year"
     ).json()
+    assert data["durations"]["ttd"]["n"] == 0 and data["exclusions"]["ttd"]["missing"] == 4
     assert data["incidents"]["total"] == 4 and data["exclusions"]["ttr"] == {
         "negative": 1,
         "open": 1,

@@ -33,6 +33,7 @@ def _updates(
     body: str, zone: tzinfo | None, source: str, result: ImportResult
 ) -> list[tuple[datetime, str, str]]:
     updates: list[tuple[datetime, str, str]] = []
+    body = re.sub(r"<!--.*?-->", "", body, flags=re.S)  # template text nobody published
     for block in re.split(r"\n\s*\n", body):
         match = TRACK.search(block)
         if not match:

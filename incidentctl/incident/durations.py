@@ -21,9 +21,9 @@ def time_at_severity(
     end = view.resolved_at or until
     if end is None:
         return {}, "open"
-    if view.detected_at is None or not view.severity_history:
+    start = view.detected_at if view.detection_known else view.declared_at
+    if start is None or not view.severity_history:
         return {}, "missing"
-    start = view.detected_at
     if end < start:
         return {}, "negative"
     spent: dict[str, float] = defaultdict(float)

@@ -210,7 +210,7 @@ class State:
             public_title=self.public_title,
             root_cause_class=self.root_cause_class,
             started_at=self.started_at,
-            detected_at=self.detected_at,
+            detected_at=self.detected_at if self.detection_known else None,
             declared_at=self.declared_at,
             acknowledged_at=self.acknowledged_at,
             mitigated_at=self.mitigated_at,

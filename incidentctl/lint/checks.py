@@ -142,6 +142,19 @@ def chronology(
                     _line(file, key),
                     f"{key} {format_timestamp(value)} is in the future",
                 )
+        if (
+            view.started_at is not None
+            and event.at < view.started_at
+            and event.type not in ("declared", "corrected", "changed", "alert")
+        ):
+            out.add(
+                "chronology/before-start",
+                file.rel,
+                _line(file, "at"),
+                f"{event.type} at {format_timestamp(event.at)} is before the incident started "
+                f"({format_timestamp(view.started_at)})",
+                hint="fix the time in the source, or correct started_at",
+            )
         if declared_at is not None and event.at < declared_at and not event.backfill:
             out.add(
                 "chronology/before-declared",

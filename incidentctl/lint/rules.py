@@ -51,6 +51,12 @@ _RULES = (
     ),
     Rule("chronology/future", "error", "a timestamp later than now"),
     Rule(
+        "chronology/before-start",
+        "warning",
+        "an event (other than a correction) before the incident started: nothing can happen "
+        "to an incident before it exists",
+    ),
+    Rule(
         "chronology/before-declared",
         "error",
         "an event before the declaration that is not marked as a backfill",

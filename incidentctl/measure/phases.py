@@ -60,7 +60,11 @@ def measure(
 ) -> Measurement:
     """The phase duration of ``incident``; an open incident is never measured up to now."""
     start: datetime | None = getattr(incident, phase.start)
+    if phase.start == "detected_at" and not incident.detection_known:
+        start = incident.declared_at  # detection unknown: the response starts at declaration
     end = _end(incident, phase)
+    if phase.name == "ttd" and not incident.detection_known:
+        return Measurement(None, "missing", incident.started_at, None)
     if incident.drill and not include_drills:
         return Measurement(None, "drill", start, end)
     if incident.duplicate_of:
@@ -70,7 +74,7 @@ def measure(
     if end is None:
         reason = "open" if incident.status != "resolved" else "missing"
         return Measurement(None, reason, start, end)
-    if start is None or (phase.name == "ttd" and not incident.detection_known):
+    if start is None:
         return Measurement(None, "missing", start, end)
     seconds = (end - start).total_seconds()
     if seconds < 0:

@@ -76,7 +76,8 @@ class IncidentSummary(View):
     detection_known: bool = Field(
         default=True,
         description="false for an imported incident whose source gave no detection time: "
-        "detected_at is then its declaration and time to detect is unknown",
+        "detected_at is null, time to detect is unknown, and the response times start at "
+        "the declaration",
     )
     roles: dict[str, str]
     reopen_count: int = 0

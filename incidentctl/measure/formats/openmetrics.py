@@ -38,7 +38,7 @@ def render(report: Report) -> str:
             assert agg.median_s is not None and agg.p90_s is not None and agg.sum_s is not None
             lines.append(f'{name}{{quantile="0.5"}} {_num(agg.median_s)}')
             lines.append(f'{name}{{quantile="0.9"}} {_num(agg.p90_s)}')
-            lines.append(f"{name}_sum {_num(agg.sum_s)}")
+        lines.append(f"{name}_sum {_num(agg.sum_s or 0.0)}")  # 0 with no incidents
         lines.append(f"{name}_count {agg.n}")
     family(
         "incidentctl_escalated_incidents",
