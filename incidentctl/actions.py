@@ -135,7 +135,7 @@ def all_actions(ws: Workspace) -> tuple[list[ActionRecord], list[RecordError]]:
 
 def today(ws: Workspace) -> date:
     """Today in the repo's timezone."""
-    return ws.now().astimezone(ws.zone).date()
+    return ws.now().astimezone(ws.repo_zone).date()
 
 
 def parse_due(ws: Workspace, text: str) -> date:

@@ -106,7 +106,7 @@ def _timeline(view: IncidentView, ws: Workspace) -> str:
             detail = f"[{entry.details['status']}] {detail}"
         elif entry.type == "declared":
             detail = f"declared {entry.details.get('severity')}"
-        lines.append(f"| {local(entry.at, ws.zone)} | {entry.type} | {entry.by} | {detail} |")
+        lines.append(f"| {local(entry.at, ws.repo_zone)} | {entry.type} | {entry.by} | {detail} |")
     return "\n".join(lines)
 
 
@@ -151,11 +151,11 @@ def values(ws: Workspace, view: IncidentView, similar: str) -> dict[str, str]:
         "severity_history": history,
         "time_at_severity": spent or "-",
         "impact": impact,
-        "started_at": local(view.started_at, ws.zone),
-        "impact_end": local(impact_end, ws.zone),
+        "started_at": local(view.started_at, ws.repo_zone),
+        "impact_end": local(impact_end, ws.repo_zone),
         "ttd": ttd,
         "ttr": ttr,
-        "timezone": str(ws.zone),
+        "timezone": str(ws.repo_zone),
         "timeline": _timeline(view, ws),
         "similar": similar,
     }

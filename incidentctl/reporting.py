@@ -161,7 +161,7 @@ def _slot(workspaces: list[Workspace], request: ReportRequest) -> tuple[Period, 
     states = [report_cache.state(ws, request.as_of) for ws in workspaces]
     if not all(states):
         return period, None
-    today = main.now().astimezone(main.zone).date()
+    today = main.now().astimezone(main.repo_zone).date()
     span = (period.since, period.until)
     single = len(workspaces) == 1 and request.as_of is None
     return period, _Slot(
@@ -258,7 +258,7 @@ def _run(
     )
     report = build(everyone, order, options, main.now(), names)
     detected = {(t.repo, t.incident.id): t.incident.detected_at for t in everyone}
-    report = with_actions(report, actions, detected, main.now().astimezone(main.zone).date())
+    report = with_actions(report, actions, detected, main.now().astimezone(main.repo_zone).date())
     from incidentctl.alerts import service as alert_service
 
     alert_groups = []

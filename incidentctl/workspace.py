@@ -6,6 +6,7 @@ The CLI is one client of this class; everything is usable and testable without T
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cached_property
@@ -25,6 +26,23 @@ from incidentctl.store.records import load_incident
 if TYPE_CHECKING:
     from incidentctl.store.bulk import LoadProblem, Progress
 
+TZ_ENV = "INCIDENTCTL_TZ"
+DISPLAY_ZONE: ContextVar[str | None] = ContextVar("incidentctl_display_zone", default=None)
+"""The zone the global ``--tz`` option chose for this command (reset after each command)."""
+
+
+def named_zone(name: str, what: str = "--tz") -> tzinfo:
+    """The IANA zone called ``name``; :class:`UsageError` naming ``what`` otherwise."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"{what}: unknown time zone {name[:60]!r}; use an IANA name like Europe/Berlin, "
+            "America/New_York or UTC"
+        ) from None
+
 
 @dataclass
 class Workspace:
@@ -33,11 +51,15 @@ class Workspace:
     layout: Layout
     clock: Clock = system_clock
     _now: datetime | None = field(default=None, repr=False)
+    tz: str | None = None
+    """The zone for display and input (``--tz``); None: ``$INCIDENTCTL_TZ``, else the repo's."""
 
     @classmethod
-    def open(cls, repo: str | None = None, *, clock: Clock = system_clock) -> Workspace:
+    def open(
+        cls, repo: str | None = None, *, clock: Clock = system_clock, tz: str | None = None
+    ) -> Workspace:
         """Find the records repo (``repo``, ``$INCIDENTCTL_REPO`` or walking up from cwd)."""
-        return cls(find_root(explicit=repo), clock)
+        return cls(find_root(explicit=repo), clock, tz=tz)
 
     @property
     def root(self) -> Path:
@@ -48,10 +70,22 @@ class Workspace:
         return read_config(self.layout)
 
     @cached_property
-    def zone(self) -> tzinfo:
+    def repo_zone(self) -> tzinfo:
+        """The zone the repo's config names (what dates in reports and deadlines use)."""
         from zoneinfo import ZoneInfo
 
         return ZoneInfo(self.config.timezone)
+
+    @cached_property
+    def zone(self) -> tzinfo:
+        """The zone times are shown and typed in: ``--tz``, ``$INCIDENTCTL_TZ`` or the repo's.
+
+        It never changes what is stored (UTC).
+        """
+        chosen = self.tz or DISPLAY_ZONE.get() or os.environ.get(TZ_ENV) or None
+        if chosen is None:
+            return self.repo_zone
+        return named_zone(chosen, "--tz" if (self.tz or DISPLAY_ZONE.get()) else TZ_ENV)
 
     def now(self) -> datetime:
         """The command's single notion of now (read once, so one command is consistent)."""
@@ -60,7 +94,9 @@ class Workspace:
         return self._now
 
     def when(self, text: str | datetime | None, *, allow_future: bool = False) -> datetime:
-        """A command-line time (``now``, ``-15m``, ``14:05``, ISO-8601) in UTC."""
+        """A command-line time in UTC: ``now``, ``-15m``, ``15 min ago``, ``14:05``, ``2:05pm``,
+        ``yesterday 14:00``, ``2026-12-02 14:00`` (in :attr:`zone`) or ISO-8601 with an offset.
+        """
         if text is None:
             return self.now()
         if isinstance(text, datetime):

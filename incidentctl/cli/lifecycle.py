@@ -25,7 +25,8 @@ AtOpt = Annotated[
     typer.Option(
         "--at",
         metavar="TIME",
-        help="When it happened: now, -15m, '2h ago', 14:05 (repo timezone) or ISO-8601.",
+        help="When it happened: now, -15m, '15 min ago', 14:05, 2:05pm, 'yesterday 14:00', "
+        "'2026-12-02 14:00' (repo time zone or --tz) or ISO-8601 with an offset.",
     ),
 ]
 ByOpt = Annotated[
@@ -122,7 +123,9 @@ def declare(
     at: Annotated[
         str | None,
         typer.Option(
-            "--at", metavar="TIME", help="When it was declared (default: now), e.g. 'yesterday'."
+            "--at",
+            metavar="TIME",
+            help="When it was declared (default: now), e.g. 'yesterday 14:00'.",
         ),
     ] = None,
     retrospective: Annotated[

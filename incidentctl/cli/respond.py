@@ -241,7 +241,7 @@ def statuspage_build(
         severity_names=ws.config.severity_names(),
         known_services=ws.config.services,
         title=title or ws.config.statuspage_title or "Service status",
-        zone=ws.zone,
+        zone=ws.repo_zone,
         now=ws.now(),
         days=days,
         out=Path(out),

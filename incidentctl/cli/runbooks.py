@@ -33,7 +33,7 @@ def list_(
     ws = workspace(ctx)
     if stale:
         views, _ = ws.incidents()
-        found = runbooks.stale(ws, views, ws.now().astimezone(ws.zone).date())
+        found = runbooks.stale(ws, views, ws.now().astimezone(ws.repo_zone).date())
         if as_json:
             print_json([{"runbook": s.name, "problem": s.problem} for s in found])
         for item in [] if as_json else found:

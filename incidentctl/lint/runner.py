@@ -157,7 +157,7 @@ def run(
             out,
             tree.runbooks,
             config,
-            now.astimezone(ws.zone).date() if config else now.date(),
+            now.astimezone(ws.repo_zone).date() if config else now.date(),
             now,
             last_run,
         )
@@ -248,7 +248,7 @@ def _check_tree(
         tree.actions,
         ws.layout,
         config,
-        now.astimezone(ws.zone).date() if config else now.date(),
+        now.astimezone(ws.repo_zone).date() if config else now.date(),
         strict_overdue=False,
     )
 
