@@ -37,9 +37,7 @@ def set_fields(
         changes["title"] = clean_text(title, "title", single_line=True, limit=200)
         refuse_secrets(title=changes["title"])
     if services is not None:
-        changes["services"] = sorted(
-            {clean_name(s, "service", ws.config.services) for s in services}
-        )
+        changes["services"] = sorted({ws.service(s) for s in services})
     if category is not None:
         changes["category"] = clean_name(category, "category", ws.config.categories)
     if drill is not None:

@@ -128,7 +128,7 @@ def declare(
     title = clean_text(title, "title", single_line=True, limit=200)
     level = ws.severity(severity)
     config = ws.config
-    service_names = sorted({clean_name(s, "service", config.services) for s in services or []})
+    service_names = sorted({ws.service(s) for s in services or []})
     category_name = clean_name(category, "category", config.categories) if category else None
     now = ws.now()
     declared = ws.when(at) if at is not None else now

@@ -33,6 +33,7 @@ class ReportRequest:
     as_of: str | None = None
     lookback_days: int | None = None
     same_service: bool | None = None
+    group_by: tuple[str, ...] = ()
 
 
 def _moment(ws: Workspace, text: str, *, end: bool) -> datetime:
@@ -164,11 +165,29 @@ def _slot(workspaces: list[Workspace], request: ReportRequest) -> tuple[Period, 
     today = main.now().astimezone(main.repo_zone).date()
     span = (period.since, period.until)
     single = len(workspaces) == 1 and request.as_of is None
+    # Team and system come from the catalog as it is now: its files are part of the question.
+    asked = (request, [organisation_digest(ws) for ws in workspaces])
     return period, _Slot(
-        key=report_cache.key([s or "" for s in states], request, span, today),
-        asked=report_cache.question(request, span, today),
+        key=report_cache.key([s or "" for s in states], asked, span, today),
+        asked=report_cache.question(asked, span, today),
         commit=states[0] if single else None,
     )
+
+
+def organisation_digest(ws: Workspace) -> str:
+    """A digest of the catalog and people files a report reads (empty without them)."""
+    import hashlib
+
+    from incidentctl.org import catalog
+
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in catalog.sources(ws.root, ws.config.catalog.locations):
+        digest.update(str(path).encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"unreadable")
+    return digest.hexdigest()
 
 
 def _reuse(ws: Workspace, slot: _Slot) -> bool:
@@ -255,6 +274,7 @@ def _run(
         else request.same_service,
         compare=previous(period) if request.compare else None,
         as_of=request.as_of,
+        group_by=request.group_by,
     )
     report = build(everyone, order, options, main.now(), names)
     detected = {(t.repo, t.incident.id): t.incident.detected_at for t in everyone}

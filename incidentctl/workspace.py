@@ -24,6 +24,8 @@ from incidentctl.store.layout import Layout, find_root
 from incidentctl.store.records import load_incident
 
 if TYPE_CHECKING:
+    from incidentctl.models.org import PersonView
+    from incidentctl.org.catalog import Catalog
     from incidentctl.store.bulk import LoadProblem, Progress
 
 TZ_ENV = "INCIDENTCTL_TZ"
@@ -68,6 +70,34 @@ class Workspace:
     @cached_property
     def config(self) -> Config:
         return read_config(self.layout)
+
+    @cached_property
+    def catalog(self) -> Catalog | None:
+        """The service catalog (``catalog.yaml``, ``catalog.locations``), or None."""
+        from incidentctl.org import catalog
+
+        return catalog.load(self.root, self.config.catalog.locations)
+
+    def people_view(self) -> list[PersonView]:
+        """The people directory as ``catalog show --json`` lists it."""
+        from incidentctl.models.org import PersonView
+
+        found = self.catalog
+        if found is None:
+            return []
+        return [
+            PersonView(
+                handle=u.name,
+                name=u.display_name or u.name,
+                emails=[u.email] if u.email else [],
+                git=[],
+                timezone=None,
+                working_hours=None,
+                teams=list(u.member_of),
+                source=str(u.where),
+            )
+            for u in sorted(found.users, key=lambda u: u.name)
+        ]
 
     @cached_property
     def repo_zone(self) -> tzinfo:
@@ -127,6 +157,24 @@ class Workspace:
             return wanted
         raise UsageError(f"unknown severity {text!r}; the policy defines: {', '.join(names)}")
 
+    def service(self, text: str) -> str:
+        """A service name: well-formed, allowed by ``services:``, and known to the catalog
+        when there is one (a typo gets "did you mean")."""
+        from incidentctl.core.text import clean_name
+
+        name = clean_name(text, "service", self.config.services)
+        if self.catalog is not None:
+            self.catalog.check_service(name)
+        return name
+
+    def annotate(self, view: IncidentView) -> IncidentView:
+        """``view`` with what the organisation says about it now: owning team and system."""
+        if self.catalog is None:
+            return view
+        from incidentctl.org.derive import annotate
+
+        return annotate(view, self.catalog)
+
     def role(self, text: str) -> str:
         """A configured role name, matched case-insensitively."""
         wanted = text.strip().lower()
@@ -146,7 +194,7 @@ class Workspace:
 
     def incident(self, ref: str) -> IncidentView:
         """One incident's derived state and timeline."""
-        return load_incident(self.layout, self.resolve_id(ref))
+        return self.annotate(load_incident(self.layout, self.resolve_id(ref)))
 
     def incidents(
         self, *, as_of: str | None = None, progress: Progress | None = None, slim: bool = False
@@ -154,11 +202,15 @@ class Workspace:
         """Every incident (at git revision ``as_of`` if given); broken ones reported apart."""
         from incidentctl.store import bulk
 
+        found: tuple[list[IncidentView], list[LoadProblem]] | None = None
         if os.environ.get("INCIDENTCTL_NO_CACHE") != "1":
-            cached = bulk.load_cached(self.layout, as_of, progress, slim=slim)
-            if cached is not None:
-                return cached
-        snapshot = (
-            bulk.git_snapshot(self.layout, as_of) if as_of else bulk.disk_snapshot(self.layout)
-        )
-        return bulk.load(snapshot, progress, slim=slim)
+            found = bulk.load_cached(self.layout, as_of, progress, slim=slim)
+        if found is None:
+            snapshot = (
+                bulk.git_snapshot(self.layout, as_of) if as_of else bulk.disk_snapshot(self.layout)
+            )
+            found = bulk.load(snapshot, progress, slim=slim)
+        views, problems = found
+        if self.catalog is None:
+            return views, problems
+        return [self.annotate(v) for v in views], problems

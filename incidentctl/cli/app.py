@@ -116,6 +116,7 @@ from incidentctl.cli import (  # noqa: E402
     imports,
     lifecycle,
     lint,
+    org,
     read,
     report,
     respond,
@@ -134,3 +135,4 @@ alerts.register(app)
 runbooks.register(app)
 imports.register(app)
 admin.register(app)
+org.register(app)

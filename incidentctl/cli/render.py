@@ -15,6 +15,9 @@ def show(view: IncidentView, zone: tzinfo) -> str:
     lines.append(f"  severity   {view.severity}{flags}")
     lines.append(f"  status     {view.status}")
     lines.append(f"  services   {', '.join(view.services) or '-'}")
+    if view.teams or view.systems:
+        lines.append(f"  team       {', '.join(view.teams) or '-'}")
+        lines.append(f"  system     {', '.join(view.systems) or '-'}")
     lines.append(f"  category   {view.category or '-'}")
     if view.root_cause_class:
         lines.append(f"  root cause {view.root_cause_class}")

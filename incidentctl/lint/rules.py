@@ -92,6 +92,17 @@ _RULES = (
         "an automated step never exercised, or not within runbooks.exercise_within_days",
         deadline=True,
     ),
+    Rule("catalog/invalid", "error", "a service catalog or people file cannot be read"),
+    Rule(
+        "catalog/reference",
+        "warning",
+        "a catalog entry names a team, system or group the catalog does not define",
+    ),
+    Rule(
+        "catalog/unknown-service",
+        "warning",
+        "an incident names a service the service catalog does not list",
+    ),
     Rule("secrets/detected", "error", "a secret (key, token, password) in a record"),
     Rule("blameless/human-error", "warning", "'human error' as an explanation"),
     Rule("blameless/should-have", "warning", "hindsight: 'should have'"),

@@ -143,6 +143,8 @@ def run(
             scope = changed if scope is None else scope & changed
     tree = walk(ws.layout, scope)
     views = _check_tree(out, tree, config, ws)
+    if config is not None:
+        _organisation(out, ws, views)
     if scope is None or changed_since:
         _possible_duplicates(out, views)
     if tree.runbooks:
@@ -355,6 +357,33 @@ def _check_incident(
     if record is not None and record.created_at > now + checks.FUTURE_TOLERANCE:
         out.add("chronology/future", incident_path, None, "created_at is in the future")
     return view
+
+
+def _organisation(out: Collector, ws: Workspace, views: list[IncidentView]) -> None:
+    """The service catalog: files that cannot be read, references that point at nothing,
+    and incidents naming a service the catalog does not list."""
+    try:
+        catalog = ws.catalog
+    except RecordError as exc:
+        out.add("catalog/invalid", exc.path or CONFIG_FILE, exc.line, exc.detail)
+        return
+    if catalog is None:
+        return
+    for problem in catalog.problems:
+        out.add("catalog/reference", problem.where.path, problem.where.line, problem.message)
+    for view in views:
+        for service in view.services:
+            if service in catalog.services:
+                continue
+            close = catalog.suggest(service)
+            out.add(
+                "catalog/unknown-service",
+                f"incidents/{view.id}/incident.md",
+                None,
+                f"service {service!r} is not in the service catalog"
+                + (f"; did you mean {close[0]!r}?" if close else ""),
+                hint="add it to the catalog, or correct it: incidentctl set ID --service NAME",
+            )
 
 
 def _unforeseen(out: Collector, incident_id: str, exc: IncidentctlError) -> None:

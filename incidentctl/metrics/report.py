@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from incidentctl.core.severity import changes, most_severe, rank
+from incidentctl.metrics.breakdown import key_of
 from incidentctl.metrics.periods import buckets as period_buckets
 from incidentctl.metrics.periods import label
 from incidentctl.metrics.phases import PHASES, REASONS, Measurement, Phase, measure
@@ -57,6 +58,7 @@ class ReportOptions:
     same_service: bool = False
     compare: Period | None = None
     as_of: str | None = None
+    group_by: tuple[str, ...] = ()
 
 
 def definitions() -> dict[str, str]:
@@ -256,6 +258,10 @@ def _row(item: Tagged, options: ReportOptions, order: Sequence[str]) -> Incident
     )
 
 
+def _keys(pick: Callable[[IncidentView], str]) -> Callable[[Tagged], list[str]]:
+    return lambda t: [pick(t.incident)]
+
+
 def dated(view: IncidentView) -> datetime | None:
     """When the incident counts as having happened: its detection, else its declaration
     (an imported incident whose source had no detection time)."""
@@ -370,6 +376,7 @@ def build(
         by_service=finish(grouped(lambda t: t.incident.services or [NO_VALUE])),
         by_category=finish(grouped(lambda t: [t.incident.category or NO_VALUE])),
         by_period=finish(by_per),
+        breakdowns={name: finish(grouped(_keys(key_of(name)))) for name in options.group_by},
         escalations=Escalations(
             incidents_escalated=escalated,
             incidents_upgraded=upgraded,
@@ -425,6 +432,7 @@ def _trend(
         same_service=options.same_service,
         compare=None,
         as_of=options.as_of,
+        group_by=options.group_by,
     )
     previous = build(everyone, order, prev_opts, now, repos)
     figures: dict[str, TrendFigure] = {}

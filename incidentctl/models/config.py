@@ -105,6 +105,14 @@ class PolicySettings(Record):
     applies_from: OptDay = None
 
 
+class CatalogSettings(Record):
+    """Where the service catalog is (docs/file-format.md#service-catalog)."""
+
+    # Files or folders of Backstage descriptors (catalog-info.yaml) or native catalog
+    # files, relative to the records repo and inside its git work tree.
+    locations: TextList = []
+
+
 class Config(Record):
     """``.incidentctl.yaml``."""
 
@@ -123,6 +131,7 @@ class Config(Record):
     hooks: Hooks = Hooks()
     alerts: AlertSettings = AlertSettings()
     runbooks: RunbookSettings = RunbookSettings()
+    catalog: CatalogSettings = CatalogSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -73,6 +73,21 @@ class IncidentSummary(View):
     detected_by: str | None = None
     alert_groups: list[str] = Field(default_factory=list)
     updated_at: OptTimestamp = None
+    teams: list[str] = Field(
+        default_factory=list,
+        description="the teams owning the incident's services, from the service catalog as "
+        "it is now (derived when read, never stored)",
+    )
+    team: str | None = Field(
+        default=None, description="the owning team when all its known services share one"
+    )
+    systems: list[str] = Field(
+        default_factory=list, description="the systems of its services, from the catalog"
+    )
+    system: str | None = Field(default=None, description="the system when there is one")
+    unknown_services: list[str] = Field(
+        default_factory=list, description="services the catalog does not list"
+    )
 
 
 class IncidentView(IncidentSummary):
