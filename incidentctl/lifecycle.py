@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from incidentctl.core.severity import more_severe
-from incidentctl.core.text import clean_name, clean_person, clean_text, refuse_secrets
+from incidentctl.core.text import clean_name, clean_text, refuse_secrets
 from incidentctl.errors import UsageError
 from incidentctl.ids import new_event_id, new_incident_id
 from incidentctl.incident.admit import admit
@@ -151,8 +151,8 @@ def declare(
         )
     if detected_by is not None and detected_by not in DETECTION_SOURCES:
         raise UsageError(f"--detected-by must be one of {', '.join(DETECTION_SOURCES)}")
-    person = clean_person(by) if by else ws.default_person()
-    roles = {"commander": clean_person(commander)} if commander else {}
+    person = ws.person(by) if by else ws.default_person()
+    roles = {"commander": ws.person(commander)} if commander else {}
     if roles and "commander" not in config.role_names():
         raise UsageError("this repo's config defines no 'commander' role")
     body = summary.strip()
@@ -240,7 +240,7 @@ def append(
     """
     incident_id = ws.resolve_id(ref)
     when = ws.when(at)
-    person = clean_person(by) if by else ws.default_person()
+    person = ws.person(by) if by else ws.default_person()
     refuse_secrets(message=message)
     with transaction.locked(ws.layout):
         record, body = read_incident(ws.layout, incident_id)
@@ -389,7 +389,7 @@ def assign(
 ) -> Outcome:
     """Give a role to a person; a second assignment of the role is a handoff."""
     role_name = ws.role(role)
-    who = clean_person(person)
+    who = ws.person(person)
     return append(
         ws,
         ref,

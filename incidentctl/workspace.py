@@ -26,6 +26,7 @@ from incidentctl.store.records import load_incident
 if TYPE_CHECKING:
     from incidentctl.models.org import PersonView
     from incidentctl.org.catalog import Catalog
+    from incidentctl.org.people import Directory
     from incidentctl.store.bulk import LoadProblem, Progress
 
 TZ_ENV = "INCIDENTCTL_TZ"
@@ -78,26 +79,32 @@ class Workspace:
 
         return catalog.load(self.root, self.config.catalog.locations)
 
+    @cached_property
+    def people(self) -> Directory | None:
+        """The people directory (``people.yaml``, the catalog's users), or None."""
+        from incidentctl.org import people
+
+        return people.load(self.root, self.catalog)
+
     def people_view(self) -> list[PersonView]:
         """The people directory as ``catalog show --json`` lists it."""
-        from incidentctl.models.org import PersonView
+        from incidentctl.org import people
 
-        found = self.catalog
-        if found is None:
-            return []
-        return [
-            PersonView(
-                handle=u.name,
-                name=u.display_name or u.name,
-                emails=[u.email] if u.email else [],
-                git=[],
-                timezone=None,
-                working_hours=None,
-                teams=list(u.member_of),
-                source=str(u.where),
-            )
-            for u in sorted(found.users, key=lambda u: u.name)
-        ]
+        return people.views(self.people)
+
+    def person(self, text: str) -> str:
+        """What a record stores for the person ``text`` names: their handle when the
+        directory knows any of their names, emails or git identities, else ``text``."""
+        from incidentctl.core.text import clean_person
+
+        value = clean_person(text)
+        if self.people is None:
+            return value
+        return self.people.resolve(value) or value
+
+    def display(self, person: str) -> str:
+        """How ``show`` names a person: the directory's display name, else as stored."""
+        return self.people.display(person) if self.people is not None else person
 
     @cached_property
     def repo_zone(self) -> tzinfo:
@@ -136,10 +143,17 @@ class Workspace:
         return parse_when(text, zone=self.zone, now=self.now(), allow_future=allow_future)
 
     def default_person(self) -> str:
-        """Who is acting when ``--by`` is not given: the git user, else the login name."""
+        """Who is acting when ``--by`` is not given: git's user.email or user.name resolved
+        through the people directory, else git's user.name, else the login name."""
         import getpass
 
         name = gitrepo.user_name(self.root)
+        if self.people is not None:
+            email = gitrepo.run(["config", "user.email"], self.root, check=False).stdout.strip()
+            for identity in (email, name):
+                handle = self.people.resolve(identity) if identity else None
+                if handle:
+                    return handle
         if name:
             return name
         try:

@@ -32,6 +32,27 @@ def severities(incomplete: str) -> list[str]:
     return [n for n in names if n.startswith(incomplete.lower())]
 
 
+def people(incomplete: str) -> list[str]:
+    """Handles from the people directory (``people.yaml``, the catalog's users)."""
+    try:
+        directory = _workspace().people
+    except Exception:
+        return []
+    if directory is None:
+        return []
+    return [h for h in directory.handles() if h.startswith(incomplete.lower())]
+
+
+def services(incomplete: str) -> list[str]:
+    """Service names from the catalog (or the config's ``services:``)."""
+    try:
+        ws = _workspace()
+        names = sorted(ws.catalog.services) if ws.catalog else list(ws.config.services)
+    except Exception:
+        return []
+    return [n for n in names if n.startswith(incomplete.lower())]
+
+
 def roles(incomplete: str) -> list[str]:
     """Role names from the config."""
     try:

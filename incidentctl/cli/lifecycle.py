@@ -30,7 +30,14 @@ AtOpt = Annotated[
     ),
 ]
 ByOpt = Annotated[
-    str | None, typer.Option("--by", metavar="NAME", help="Who did it (default: git user.name).")
+    str | None,
+    typer.Option(
+        "--by",
+        metavar="NAME",
+        help="Who did it: a handle, name, email or git identity from the people directory "
+        "(default: git user.email/user.name resolved through it).",
+        autocompletion=complete.people,
+    ),
 ]
 NoCommitOpt = Annotated[
     bool, typer.Option("--no-commit", help="Write and stage the change but do not commit it.")
@@ -99,7 +106,11 @@ def declare(
     ] = None,
     service: Annotated[
         list[str] | None,
-        typer.Option("--service", help="Affected service (repeat for several)."),
+        typer.Option(
+            "--service",
+            help="Affected service (repeat for several); checked against the service catalog.",
+            autocompletion=complete.services,
+        ),
     ] = None,
     category: Annotated[
         str | None, typer.Option("--category", help="Category, e.g. deploy.")
@@ -112,7 +123,13 @@ def declare(
         typer.Option("--detected-at", metavar="TIME", help="When it was noticed (default: now)."),
     ] = None,
     commander: Annotated[
-        str | None, typer.Option("--commander", metavar="NAME", help="Incident commander.")
+        str | None,
+        typer.Option(
+            "--commander",
+            metavar="NAME",
+            help="Incident commander.",
+            autocompletion=complete.people,
+        ),
     ] = None,
     drill: Annotated[bool, typer.Option("--drill", help="A game day or exercise.")] = False,
     summary: Annotated[str, typer.Option("--summary", help="Opening summary (Markdown).")] = "",
@@ -334,7 +351,13 @@ def assign(
             help="commander, operations, communications, scribe, or a role from the config."
         ),
     ],
-    person: Annotated[str, typer.Argument(help="Who takes the role.")],
+    person: Annotated[
+        str,
+        typer.Argument(
+            help="Who takes the role (stored as their handle when the directory knows them).",
+            autocompletion=complete.people,
+        ),
+    ],
     at: AtOpt = None,
     by: ByOpt = None,
     message: MessageOpt = "",

@@ -23,13 +23,14 @@ def _view(ws: Workspace) -> CatalogView:
     from incidentctl.errors import NotFoundError
     from incidentctl.org import catalog as catalog_mod
 
-    found = ws.catalog
-    if found is None:
+    found, directory = ws.catalog, ws.people
+    if found is None and directory is None:
         raise NotFoundError(
-            "this repo has no service catalog: no catalog.yaml and no catalog.locations",
-            hint="see docs/integrations.md#service-catalog",
+            "this repo has no service catalog or people directory: no catalog.yaml, "
+            "catalog.locations or people.yaml",
+            hint="see docs/integrations.md#service-catalog-backstage",
         )
-    return catalog_mod.view(found, ws.people_view())
+    return catalog_mod.view(found or catalog_mod.Catalog(), ws.people_view(), directory)
 
 
 def show(ctx: typer.Context, as_json: JsonOpt = False) -> None:

@@ -23,7 +23,7 @@ def show(
     if as_json:
         print_json(view.model_dump(mode="json", by_alias=True))
     else:
-        data_line(render_show(view, ws.zone))
+        data_line(render_show(view, ws.zone, ws.display))
 
 
 def list_(

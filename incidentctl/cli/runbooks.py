@@ -131,7 +131,6 @@ def run(
 ) -> None:
     """Run a runbook's steps: manual ones are shown, others run without a shell."""
     from incidentctl import runbooks
-    from incidentctl.core.text import clean_person
     from incidentctl.errors import ExitCode, UsageError
 
     ws = workspace(ctx)
@@ -150,7 +149,7 @@ def run(
     record, _ = runbooks.load(ws, name)
     runbooks.require_committed(ws, name)
     incident_id = ws.resolve_id(incident) if incident else None
-    person = clean_person(by) if by else ws.default_person()
+    person = ws.person(by) if by else ws.default_person()
     chosen = list(enumerate(record.steps, start=1))
     if step is not None:
         if step > len(chosen):

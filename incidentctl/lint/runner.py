@@ -364,9 +364,12 @@ def _organisation(out: Collector, ws: Workspace, views: list[IncidentView]) -> N
     and incidents naming a service the catalog does not list."""
     try:
         catalog = ws.catalog
+        directory = ws.people
     except RecordError as exc:
         out.add("catalog/invalid", exc.path or CONFIG_FILE, exc.line, exc.detail)
         return
+    for problem in directory.problems if directory else []:
+        out.add("catalog/reference", problem.where.path, problem.where.line, problem.message)
     if catalog is None:
         return
     for problem in catalog.problems:

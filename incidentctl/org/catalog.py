@@ -22,10 +22,13 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from incidentctl.errors import RecordError, UsageError
 from incidentctl.models.org import CatalogView, PersonView
+
+if TYPE_CHECKING:
+    from incidentctl.org.people import Directory
 from incidentctl.yamlio.frontmatter import decode
 from incidentctl.yamlio.strict import YamlProblem, load_all, to_python
 
@@ -505,7 +508,9 @@ def _cross_check(catalog: Catalog) -> None:
                 )
 
 
-def view(catalog: Catalog, people: list[PersonView] | None = None) -> CatalogView:
+def view(
+    catalog: Catalog, people: list[PersonView] | None = None, directory: Directory | None = None
+) -> CatalogView:
     """``catalog show --json``."""
     from incidentctl.models.org import (
         CatalogProblem,
@@ -533,8 +538,14 @@ def view(catalog: Catalog, people: list[PersonView] | None = None) -> CatalogVie
                 source=str(team.where) if team else "(named as an owner)",
             )
         )
+    files = list(catalog.files)
+    problems = list(catalog.problems) + (directory.problems if directory else [])
+    if directory is not None and any(
+        p.source.startswith("people.yaml") for p in directory.people.values()
+    ):
+        files.append("people.yaml")
     return CatalogView(
-        files=list(catalog.files),
+        files=files,
         services=[
             CatalogServiceView(
                 name=s.name,
@@ -562,6 +573,6 @@ def view(catalog: Catalog, people: list[PersonView] | None = None) -> CatalogVie
         skipped=dict(sorted(catalog.skipped.items())),
         problems=[
             CatalogProblem(path=p.where.path, line=p.where.line, message=p.message)
-            for p in catalog.problems
+            for p in problems
         ],
     )
