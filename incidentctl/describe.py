@@ -27,6 +27,8 @@ def set_fields(
     public_title: str | None = None,
     by: str | None = None,
     commit: bool = True,
+    fields: list[str] | None = None,
+    incident_type: str | None = None,
 ) -> IncidentView:
     """Record a change of descriptive fields; returns the incident after it."""
     from incidentctl.lifecycle import append
@@ -52,10 +54,18 @@ def set_fields(
         if original == incident_id:
             raise UsageError("an incident cannot be a duplicate of itself")
         changes["duplicate_of"] = original
+    if fields:
+        from incidentctl.org.fields import parse_assignments
+
+        changes["fields"] = parse_assignments(ws, fields)
+    if incident_type is not None:
+        from incidentctl.org.fields import incident_type as check_type
+
+        changes["incident_type"] = check_type(ws, incident_type)
     if not changes:
         raise UsageError(
-            "nothing to change: give --title, --public-title, --service, --category, --drill "
-            "or --duplicate-of"
+            "nothing to change: give --title, --public-title, --service, --category, --drill, "
+            "--duplicate-of, --field or --type"
         )
     outcome = append(
         ws,

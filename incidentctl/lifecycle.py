@@ -119,6 +119,8 @@ def declare(
     commit: bool = True,
     detected_by: str | None = None,
     alert_group: str | None = None,
+    incident_type: str | None = None,
+    fields: list[str] | None = None,
 ) -> Outcome:
     """Open a new incident; returns it with its new id.
 
@@ -128,7 +130,8 @@ def declare(
     title = clean_text(title, "title", single_line=True, limit=200)
     level = ws.severity(severity)
     config = ws.config
-    service_names = sorted({ws.service(s) for s in services or []})
+    # An alert's service label is kept even when the catalog does not list it (lint warns).
+    service_names = sorted({ws.service(s, catalog=alert_group is None) for s in services or []})
     category_name = clean_name(category, "category", config.categories) if category else None
     now = ws.now()
     declared = ws.when(at) if at is not None else now
@@ -151,6 +154,12 @@ def declare(
         )
     if detected_by is not None and detected_by not in DETECTION_SOURCES:
         raise UsageError(f"--detected-by must be one of {', '.join(DETECTION_SOURCES)}")
+    from incidentctl.org import fields as custom
+
+    kind = custom.incident_type(ws, incident_type) if incident_type else None
+    values: dict[str, str | None] = {
+        k: v for k, v in custom.parse_assignments(ws, fields or []).items() if v is not None
+    }
     person = ws.person(by) if by else ws.default_person()
     roles = {"commander": ws.person(commander)} if commander else {}
     if roles and "commander" not in config.role_names():
@@ -185,6 +194,8 @@ def declare(
             roles=roles,
             detected_by=cast(DetectedBy | None, detected_by),
             retrospective=retrospective,
+            incident_type=kind if kind != "default" else None,
+            fields=values or None,
         )
         incident_path = ws.layout.incident_file(incident_id)
         event_path = ws.layout.event_file(incident_id, event.id)
@@ -438,8 +449,12 @@ def resolve(
     backfill: bool = False,
     commit: bool = True,
 ) -> Outcome:
-    """The incident is over."""
+    """The incident is over; refused while a field its type requires is not set."""
     cause = clean_name(root_cause_class, "root-cause class") if root_cause_class else None
+    if ws.config.fields:
+        from incidentctl.org.fields import refuse_missing
+
+        refuse_missing(ws, ws.incident(ref), "resolve")
     return append(
         ws,
         ref,

@@ -220,11 +220,22 @@ def new(ws: Workspace, ref: str, *, commit: bool = True) -> Draft:
             f"incident {incident_id} already has a post-mortem ({ws.layout.relative(path)})",
             hint=f"edit it, or run: incidentctl postmortem check {incident_id}",
         )
-    template_file = ws.root / TEMPLATE_PATH
+    kind = ws.config.incident_type(view.type)
+    chosen = kind.template if kind is not None and kind.template else TEMPLATE_PATH
+    template_file = ws.root / chosen
+    if chosen != TEMPLATE_PATH:
+        ws.layout.ensure_inside(template_file)
+    if chosen != TEMPLATE_PATH and not template_file.is_file():
+        from incidentctl.errors import RecordError
+
+        raise RecordError(
+            f"types: {view.type!r} names template {chosen!r}, which does not exist",
+            path=".incidentctl.yaml",
+        )
     template = (
         template_file.read_text(encoding="utf-8") if template_file.is_file() else DEFAULT_TEMPLATE
     )
-    body = render_template(template, values(ws, view, _similar_text(ws, view)), TEMPLATE_PATH)
+    body = render_template(template, values(ws, view, _similar_text(ws, view)), chosen)
     record = PostmortemRecord(
         incident=incident_id, root_cause_class=view.root_cause_class, created_at=ws.now()
     )
@@ -290,6 +301,10 @@ def set_status(ws: Workspace, ref: str, status: str, *, commit: bool = True) -> 
         raise UsageError(f"status must be one of {', '.join(POSTMORTEM_STATUSES)}")
     incident_id = ws.resolve_id(ref)
     path = path_of(ws, incident_id)
+    if status in ("reviewed", "published") and ws.config.fields:
+        from incidentctl.org.fields import refuse_missing
+
+        refuse_missing(ws, ws.incident(incident_id), "review")
     with transaction.locked(ws.layout):
         current = load(ws, incident_id)
         if current is None:
@@ -342,7 +357,7 @@ def required(ws: Workspace, views: list[IncidentView], now: datetime) -> list[Re
             continue
         response = ws.config.level(view.severity).response
         current = load(ws, view.id)
-        if not response.postmortem_required and current is None:
+        if not ws.config.postmortem_required(view.type, view.severity) and current is None:
             continue
         state = current[0].status if current else "missing"
         due = None

@@ -275,6 +275,7 @@ def _run(
         compare=previous(period) if request.compare else None,
         as_of=request.as_of,
         group_by=request.group_by,
+        uncounted_types=frozenset(t.name for t in config.types if not t.counts_in_metrics),
     )
     report = build(everyone, order, options, main.now(), names)
     detected = {(t.repo, t.incident.id): t.incident.detected_at for t in everyone}

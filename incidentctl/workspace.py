@@ -171,23 +171,24 @@ class Workspace:
             return wanted
         raise UsageError(f"unknown severity {text!r}; the policy defines: {', '.join(names)}")
 
-    def service(self, text: str) -> str:
+    def service(self, text: str, *, catalog: bool = True) -> str:
         """A service name: well-formed, allowed by ``services:``, and known to the catalog
         when there is one (a typo gets "did you mean")."""
         from incidentctl.core.text import clean_name
 
         name = clean_name(text, "service", self.config.services)
-        if self.catalog is not None:
+        if catalog and self.catalog is not None:
             self.catalog.check_service(name)
         return name
 
     def annotate(self, view: IncidentView) -> IncidentView:
-        """``view`` with what the organisation says about it now: owning team and system."""
-        if self.catalog is None:
+        """``view`` with what the organisation says about it now: owning team and system,
+        custom fields typed by their declaration."""
+        if self.catalog is None and not (self.config.fields and view.fields):
             return view
         from incidentctl.org.derive import annotate
 
-        return annotate(view, self.catalog)
+        return annotate(view, self.catalog, self.config)
 
     def role(self, text: str) -> str:
         """A configured role name, matched case-insensitively."""
@@ -225,6 +226,6 @@ class Workspace:
             )
             found = bulk.load(snapshot, progress, slim=slim)
         views, problems = found
-        if self.catalog is None:
+        if self.catalog is None and not self.config.fields:
             return views, problems
         return [self.annotate(v) for v in views], problems

@@ -50,6 +50,18 @@ PushOpt = Annotated[
     bool, typer.Option("--push", help="Push after committing (exit 7 if it cannot).")
 ]
 MessageOpt = Annotated[str, typer.Option("--message", "-m", help="A note kept with the event.")]
+FieldOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--field",
+        metavar="NAME=VALUE",
+        help="Set a custom field declared under fields: (repeat for several).",
+    ),
+]
+TypeOpt = Annotated[
+    str | None,
+    typer.Option("--type", metavar="TYPE", help="Incident type declared under types:."),
+]
 
 
 def _push(ctx: typer.Context, push: bool) -> None:
@@ -160,6 +172,8 @@ def declare(
             help="Promote an alert group: detected_at is its first firing.",
         ),
     ] = None,
+    incident_type: TypeOpt = None,
+    field: FieldOpt = None,
     by: ByOpt = None,
     no_commit: NoCommitOpt = False,
     as_json: JsonOpt = False,
@@ -199,6 +213,8 @@ def declare(
             at=at,
             retrospective=retrospective,
             commit=not no_commit,
+            incident_type=incident_type,
+            fields=field,
         )
     else:
         if title is None:
@@ -219,6 +235,8 @@ def declare(
             summary=summary,
             commit=not no_commit,
             detected_by=detected_by,
+            incident_type=incident_type,
+            fields=field,
         )
     view = outcome.incident
     if as_json:
@@ -573,6 +591,15 @@ def set_(
         str | None,
         typer.Option("--public-title", help="Title shown to customers (status page, comms)."),
     ] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            metavar="NAME=VALUE",
+            help="Set a custom field (repeatable); NAME= with no value unsets it.",
+        ),
+    ] = None,
+    incident_type: TypeOpt = None,
     by: ByOpt = None,
     no_commit: NoCommitOpt = False,
 ) -> None:
@@ -591,6 +618,8 @@ def set_(
         public_title=public_title,
         by=by,
         commit=not no_commit,
+        fields=field,
+        incident_type=incident_type,
     )
     note(f"{view.id}: updated")
 

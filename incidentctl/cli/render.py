@@ -25,6 +25,11 @@ def show(view: IncidentView, zone: tzinfo, name: Callable[[str], str] = _as_is) 
         lines.append(f"  team       {', '.join(view.teams) or '-'}")
         lines.append(f"  system     {', '.join(view.systems) or '-'}")
     lines.append(f"  category   {view.category or '-'}")
+    if view.type != "default":
+        lines.append(f"  type       {view.type}")
+    for field_name, value in view.fields.items():
+        shown = name(value) if isinstance(value, str) else str(value).lower()
+        lines.append(f"  {field_name:<10} {shown}")
     if view.root_cause_class:
         lines.append(f"  root cause {view.root_cause_class}")
     for label, value in (

@@ -44,6 +44,8 @@ _DETAIL_FIELDS = (
     "drill",
     "duplicate_of",
     "public_title",
+    "incident_type",
+    "fields",
 )
 
 Key = tuple[datetime, str]

@@ -8,6 +8,9 @@ from datetime import datetime
 from incidentctl.models.incident import IncidentRecord
 from incidentctl.models.views import IncidentView, RoleChange, SeverityChange, TimelineEntry
 
+DEFAULT_TYPE = "default"
+"""The type of an incident declared without ``--type``."""
+
 CLOSED = ("resolved", "declined")
 """Statuses in which an incident is over; only ``reopen`` moves it again."""
 
@@ -76,6 +79,8 @@ class State:
     earliest: datetime | None = None
     imported: bool = False
     detection_known: bool = True
+    incident_type: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, record: IncidentRecord) -> State:
@@ -191,4 +196,6 @@ class State:
             role_history=role_history,
             timeline=entries,
             warnings=list(self.warnings),
+            type=self.incident_type or DEFAULT_TYPE,
+            fields=dict(sorted(self.fields.items())),
         )

@@ -346,6 +346,12 @@ def _check_incident(
         governed = policy_applies(view, config, imported=record is not None and bool(record.source))
         checks.policy(out, view, events, config, incident_path, now=now, governed=governed)
     pm_files = [f for f in folder.others if f.kind == "postmortem"]
+    if config is not None and (config.fields or config.types or view.fields):
+        reviewed = any(
+            f.doc is not None and str(f.doc.meta.get("status")) in ("reviewed", "published")
+            for f in pm_files
+        )
+        _fields(out, view, config, incident_path, reviewed=reviewed)
     for pm in pm_files:
         review_checks.postmortem(out, pm, folder.incident_id, view, ws.layout)
     if config is not None and governed:
@@ -357,6 +363,36 @@ def _check_incident(
     if record is not None and record.created_at > now + checks.FUTURE_TOLERANCE:
         out.add("chronology/future", incident_path, None, "created_at is in the future")
     return view
+
+
+def _fields(
+    out: Collector, view: IncidentView, config: Config, path: str, *, reviewed: bool
+) -> None:
+    """Custom fields of the right type and set when required; a configured type."""
+    from incidentctl.org.fields import missing, problem
+
+    if view.type != "default" and config.incident_type(view.type) is None:
+        out.add("fields/unknown-type", path, None, f"incident type {view.type!r} is not in types:")
+    for name, value in view.fields.items():
+        spec = config.field(name)
+        if spec is None:
+            out.add("fields/unknown", path, None, f"field {name!r} is not declared under fields:")
+            continue
+        found = problem(spec, str(value))
+        if found is not None:
+            out.add("fields/invalid", path, None, f"field {name!r} ({spec.type}): {found}")
+    stages = [("resolve", view.status == "resolved"), ("review", reviewed)]
+    for before, reached in stages:
+        absent = missing(config, view, before) if reached else []
+        if absent:
+            when = "resolved" if before == "resolve" else "its post-mortem was reviewed"
+            out.add(
+                "fields/required",
+                path,
+                None,
+                f"required field(s) {', '.join(absent)} not set, but {when}",
+                hint=f"incidentctl set {view.id} " + " ".join(f"--field {n}=VALUE" for n in absent),
+            )
 
 
 def _organisation(out: Collector, ws: Workspace, views: list[IncidentView]) -> None:

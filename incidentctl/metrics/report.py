@@ -59,6 +59,7 @@ class ReportOptions:
     compare: Period | None = None
     as_of: str | None = None
     group_by: tuple[str, ...] = ()
+    uncounted_types: frozenset[str] = frozenset()
 
 
 def definitions() -> dict[str, str]:
@@ -293,6 +294,8 @@ def build(
             excluded["duplicate"] += 1
         elif item.incident.status == "declined":
             excluded["declined"] += 1
+        elif item.incident.type in options.uncounted_types:
+            excluded["type"] += 1
         else:
             population.append(item)
     undated = sum(1 for t in everyone if dated(t.incident) is None)
@@ -433,6 +436,7 @@ def _trend(
         compare=None,
         as_of=options.as_of,
         group_by=options.group_by,
+        uncounted_types=options.uncounted_types,
     )
     previous = build(everyone, order, prev_opts, now, repos)
     figures: dict[str, TrendFigure] = {}

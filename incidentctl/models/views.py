@@ -73,6 +73,12 @@ class IncidentSummary(View):
     detected_by: str | None = None
     alert_groups: list[str] = Field(default_factory=list)
     updated_at: OptTimestamp = None
+    type: str = Field(default="default", description="the incident type (types: in the config)")
+    fields: dict[str, Any] = Field(
+        default_factory=dict,
+        description="custom fields (fields: in the config): text as recorded, numbers and "
+        "booleans typed by the field's declaration",
+    )
     teams: list[str] = Field(
         default_factory=list,
         description="the teams owning the incident's services, from the service catalog as "

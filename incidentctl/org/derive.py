@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from incidentctl.models.config import Config
 from incidentctl.models.views import IncidentView
 from incidentctl.org.catalog import SEVERAL, Catalog
 
 
-def annotate(view: IncidentView, catalog: Catalog) -> IncidentView:
+def annotate(view: IncidentView, catalog: Catalog | None, config: Config) -> IncidentView:
     """``view`` with its owning teams and systems by the catalog as it is now.
 
     A service the catalog learns about later gets its team in every incident, old or new;
     a service it does not (or no longer) list is named in ``unknown_services``.
     """
+    from incidentctl.org.fields import typed
+
+    fields = {name: typed(config.field(name), str(value)) for name, value in view.fields.items()}
+    if catalog is None:
+        return view.model_copy(update={"fields": fields})
     teams = catalog.teams_of(view.services)
     systems = catalog.systems_of(view.services)
     return view.model_copy(
         update={
+            "fields": fields,
             "teams": teams,
             "team": teams[0] if len(teams) == 1 else None,
             "systems": systems,
