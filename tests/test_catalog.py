@@ -226,3 +226,23 @@ def test_no_catalog(cli: Cli) -> None:
     assert cli("catalog", "show").code == 3
     assert cli("board", "--team", "x").code == 2
     cli.ok("declare", "x", "-s", "sev3", "--service", "anything")
+
+
+def test_a_cached_report_follows_catalog_changes(cli: Cli, catalogued: Path) -> None:
+    at = "2026-11-10T10:00:00Z"
+    cli.ok("declare", "c", "-s", "sev3", "--service", "search", "--at", at)
+    later = "2027-01-05T00:00:00Z"
+
+    def teams() -> dict[str, int]:
+        data = cli.ok(
+            "report", "--quarter", "2026Q4", "--group-by", "team", "-f", "json", now=later
+        ).json()
+        return {k: g["count"] for k, g in data["breakdowns"]["team"].items()}
+
+    assert teams() == {"discovery": 1}
+    assert teams() == {"discovery": 1}  # answered from the cache
+    search = catalogued / "catalog" / "search" / "catalog-info.yaml"
+    search.write_text(search.read_text().replace("group:discovery", "group:payments"))
+    assert teams() == {"payments": 1}
+    git(catalogued, "commit", "-qam", "search moves to payments")
+    assert teams() == {"payments": 1}

@@ -214,3 +214,12 @@ def test_numbers_roundtrip_through_their_canonical_text(
     text = canonical(ws, "customers", repr(number))
     assert text is not None
     assert typed(FieldSpec(name="customers", type="number"), text) == number
+
+
+def test_completion_offers_types_and_fields(fielded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from incidentctl.cli import complete
+
+    monkeypatch.chdir(fielded)
+    assert complete.types("") == ["default", "security", "game-day"]
+    assert complete.fields("reg") == ["region=eu", "region=us", "region=apac"]
+    assert "ticket=" in complete.fields("")

@@ -53,6 +53,27 @@ def services(incomplete: str) -> list[str]:
     return [n for n in names if n.startswith(incomplete.lower())]
 
 
+def types(incomplete: str) -> list[str]:
+    """Incident types from the config (``default`` always)."""
+    try:
+        names = ["default", *(t.name for t in _workspace().config.types)]
+    except Exception:
+        return []
+    return [n for n in names if n.startswith(incomplete.lower())]
+
+
+def fields(incomplete: str) -> list[str]:
+    """``NAME=`` for each custom field (enum fields: ``NAME=VALUE`` for each value)."""
+    try:
+        specs = _workspace().config.fields
+    except Exception:
+        return []
+    offered = []
+    for spec in specs:
+        offered += [f"{spec.name}={v}" for v in spec.values] if spec.values else [f"{spec.name}="]
+    return [o for o in offered if o.startswith(incomplete)]
+
+
 def roles(incomplete: str) -> list[str]:
     """Role names from the config."""
     try:

@@ -56,11 +56,17 @@ FieldOpt = Annotated[
         "--field",
         metavar="NAME=VALUE",
         help="Set a custom field declared under fields: (repeat for several).",
+        autocompletion=complete.fields,
     ),
 ]
 TypeOpt = Annotated[
     str | None,
-    typer.Option("--type", metavar="TYPE", help="Incident type declared under types:."),
+    typer.Option(
+        "--type",
+        metavar="TYPE",
+        help="Incident type declared under types:.",
+        autocompletion=complete.types,
+    ),
 ]
 
 
@@ -597,6 +603,7 @@ def set_(
             "--field",
             metavar="NAME=VALUE",
             help="Set a custom field (repeatable); NAME= with no value unsets it.",
+            autocompletion=complete.fields,
         ),
     ] = None,
     incident_type: TypeOpt = None,
