@@ -7,9 +7,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from org_fixtures import use_locations, write_backstage
 
 from conftest import Cli, commit_count, git, tree_snapshot
+from incidentctl.errors import UsageError
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 
@@ -246,3 +249,36 @@ def test_a_cached_report_follows_catalog_changes(cli: Cli, catalogued: Path) -> 
     assert teams() == {"payments": 1}
     git(catalogued, "commit", "-qam", "search moves to payments")
     assert teams() == {"payments": 1}
+
+
+NAMES = st.from_regex(r"[a-z][a-z0-9-]{3,20}[a-z0-9]", fullmatch=True)
+
+
+@given(
+    NAMES,
+    st.sampled_from(["", "group:", "component:", "Group:"]),
+    st.sampled_from(["", "default/", "acme/"]),
+)
+def test_entity_refs_reduce_to_the_name(name: str, kind: str, namespace: str) -> None:
+    from incidentctl.org.catalog import entity_ref
+
+    assert entity_ref(f"{kind}{namespace}{name}") == name
+    assert entity_ref(f"  {kind}{namespace}{name.upper()} ") == name
+
+
+@given(st.lists(NAMES, min_size=1, max_size=8, unique=True), st.data())
+def test_a_one_letter_typo_is_suggested(names: list[str], data: st.DataObject) -> None:
+    from incidentctl.org.catalog import Catalog, Service, Where
+
+    catalog = Catalog()
+    for name in names:
+        catalog.services[name] = Service(name, "t", None, None, (), None, Where("x", 1))
+    target = data.draw(st.sampled_from(names))
+    at = data.draw(st.integers(min_value=0, max_value=len(target) - 1))
+    typo = target[:at] + target[at + 1 :]
+    if typo in catalog.services:
+        return
+    with pytest.raises(UsageError) as caught:
+        catalog.check_service(typo)
+    assert "did you mean" in caught.value.message
+    assert target in catalog.suggest(typo)

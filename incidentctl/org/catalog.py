@@ -30,7 +30,7 @@ from incidentctl.models.org import CatalogView, PersonView
 if TYPE_CHECKING:
     from incidentctl.org.people import Directory
 from incidentctl.yamlio.frontmatter import decode
-from incidentctl.yamlio.strict import YamlProblem, load_all, to_python
+from incidentctl.yamlio.strict import Plain, YamlProblem, load_all, to_python
 
 NATIVE_FILE = "catalog.yaml"
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -189,10 +189,10 @@ def entity_ref(value: object) -> str | None:
 
 
 def _text(value: object) -> str | None:
-    value = to_python(value) if not isinstance(value, (dict, list)) else value
-    if value is None:
+    """A scalar as the text written (``007`` stays ``007``); None for null or a collection."""
+    if value is None or isinstance(value, (dict, list)):
         return None
-    if isinstance(value, (dict, list)):
+    if isinstance(value, Plain) and to_python(value) is None:
         return None
     return str(value).strip() or None
 
