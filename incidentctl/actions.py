@@ -206,6 +206,9 @@ def add(
         raise UsageError(f"--priority must be one of {', '.join(PRIORITIES)}")
     refuse_secrets(title=text, description=description)
     incident = load_incident(ws.layout, incident_id)
+    from incidentctl.org.private import refuse_narrative
+
+    refuse_narrative(incident, "action items")
     if due is None:
         names = ws.config.severity_names()
         window = (

@@ -35,6 +35,10 @@ def set_fields(
 
     incident_id = ws.resolve_id(ref)
     changes: dict[str, Any] = {}
+    if title is not None or public_title is not None:
+        from incidentctl.org.private import refuse_narrative
+
+        refuse_narrative(ws.incident(incident_id), "title")
     if title is not None:
         changes["title"] = clean_text(title, "title", single_line=True, limit=200)
         refuse_secrets(title=changes["title"])

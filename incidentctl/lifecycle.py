@@ -121,8 +121,12 @@ def declare(
     alert_group: str | None = None,
     incident_type: str | None = None,
     fields: list[str] | None = None,
+    private: bool = False,
 ) -> Outcome:
     """Open a new incident; returns it with its new id.
+
+    ``private`` keeps the title and summary in the private records repo (``private.repo``)
+    and writes a stub with the figures only here (:mod:`incidentctl.org.private`).
 
     ``at`` is when it was declared (default now); ``retrospective`` marks an incident
     recorded after the fact: no page is sent and the checklist says what was required.
@@ -166,9 +170,18 @@ def declare(
         raise UsageError("this repo's config defines no 'commander' role")
     body = summary.strip()
     refuse_secrets(title=title, summary=body)
+    secret_ws = None
+    if private:
+        from incidentctl.org.private import PLACEHOLDER, private_workspace
+
+        secret_ws = private_workspace(ws)
+        full_title, full_body = title, body
+        title, body = PLACEHOLDER, ""
 
     with transaction.locked(ws.layout):
         existing = set(ws.layout.incident_ids())
+        if secret_ws is not None:
+            existing |= set(secret_ws.layout.incident_ids())
         incident_id = new_incident_id()
         while incident_id in existing:
             incident_id = new_incident_id()
@@ -196,7 +209,25 @@ def declare(
             retrospective=retrospective,
             incident_type=kind if kind != "default" else None,
             fields=values or None,
+            private=True if secret_ws is not None else None,
         )
+        if secret_ws is not None:
+            # The narrative first: a stub never exists without its private record.
+            with transaction.locked(secret_ws.layout):
+                full = record.model_copy(update={"title": full_title})
+                transaction.apply(
+                    secret_ws.layout,
+                    transaction.Change(
+                        message=f"incident({incident_id}): declare {level}: {full_title}",
+                        created={
+                            secret_ws.layout.incident_file(incident_id): render_incident(
+                                full, full_body
+                            ),
+                            secret_ws.layout.event_file(incident_id, event.id): render_event(event),
+                        },
+                    ),
+                    commit=commit,
+                )
         incident_path = ws.layout.incident_file(incident_id)
         event_path = ws.layout.event_file(incident_id, event.id)
         created = {
@@ -279,6 +310,8 @@ def append(
         )
         after = admit(record, existing, event)
         path = ws.layout.event_file(incident_id, event.id)
+        if current.private:
+            event = _keep_private(ws, event, verb, commit)
         created = {path: render_event(event)}
         paged = None
         if page_if is not None and page_if(current, after):
@@ -290,6 +323,30 @@ def append(
         transaction.apply(ws.layout, change, commit=commit)
         result = load_incident(ws.layout, incident_id)
     return Outcome(result, event.id, ws.layout.relative(path), commit, _page_note(paged))
+
+
+def _keep_private(ws: Workspace, event: Event, verb: str, commit: bool) -> Event:
+    """Record ``event`` whole in the private repo; return what the stub may hold (the
+    event without its message). Refused when a message cannot reach the private repo."""
+    from incidentctl.errors import EnvironmentProblem
+    from incidentctl.org.private import private_workspace
+
+    secret_ws = private_workspace(ws, required=False)
+    if secret_ws is None or not secret_ws.layout.incident_dir(event.incident).is_dir():
+        if event.message:
+            raise EnvironmentProblem(
+                f"incident {event.incident} is private and its records repo is not available "
+                "here: the message cannot be kept out of this repo; nothing was written",
+                hint="set private.repo to a clone of the private records repo",
+            )
+        return event
+    with transaction.locked(secret_ws.layout):
+        change = transaction.Change(
+            message=f"incident({event.incident}): {verb}",
+            created={secret_ws.layout.event_file(event.incident, event.id): render_event(event)},
+        )
+        transaction.apply(secret_ws.layout, change, commit=commit)
+    return event.model_copy(update={"message": ""})
 
 
 def acknowledge(

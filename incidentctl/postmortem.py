@@ -214,6 +214,9 @@ def new(ws: Workspace, ref: str, *, commit: bool = True) -> Draft:
     """Write the draft post-mortem next to the incident (never over an existing one)."""
     incident_id = ws.resolve_id(ref)
     view = load_incident(ws.layout, incident_id)
+    from incidentctl.org.private import refuse_narrative
+
+    refuse_narrative(view, "post-mortem")
     path = path_of(ws, incident_id)
     if path.exists():
         raise InvalidStateError(

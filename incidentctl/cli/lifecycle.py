@@ -180,6 +180,14 @@ def declare(
     ] = None,
     incident_type: TypeOpt = None,
     field: FieldOpt = None,
+    private: Annotated[
+        bool,
+        typer.Option(
+            "--private",
+            help="Keep the title, summary and messages in the private records repo "
+            "(private.repo); this repo gets a stub with the figures only.",
+        ),
+    ] = False,
     by: ByOpt = None,
     no_commit: NoCommitOpt = False,
     as_json: JsonOpt = False,
@@ -195,6 +203,8 @@ def declare(
             hint="incidentctl classify helps choose one",
         )
     ws = workspace(ctx)
+    if private and from_alert_group is not None:
+        raise UsageError("--private does not combine with --from-alert-group")
     if from_alert_group is not None:
         from incidentctl.alerts import service as alert_service
 
@@ -243,6 +253,7 @@ def declare(
             detected_by=detected_by,
             incident_type=incident_type,
             fields=field,
+            private=private,
         )
     view = outcome.incident
     if as_json:

@@ -74,6 +74,7 @@ def _declared(state: State, event: models.Declared) -> None:
         state.take_role(None, role, person)
     state.detected_by = event.detected_by
     state.retrospective = event.retrospective
+    state.private = bool(event.private)
     if event.incident_type is not None:
         state.incident_type = event.incident_type
     _set_fields(state, event.fields)

@@ -46,6 +46,7 @@ _DETAIL_FIELDS = (
     "public_title",
     "incident_type",
     "fields",
+    "private",
 )
 
 Key = tuple[datetime, str]

@@ -81,6 +81,7 @@ class State:
     detection_known: bool = True
     incident_type: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
+    private: bool = False
 
     @classmethod
     def of(cls, record: IncidentRecord) -> State:
@@ -197,5 +198,6 @@ class State:
             timeline=entries,
             warnings=list(self.warnings),
             type=self.incident_type or DEFAULT_TYPE,
+            private=self.private,
             fields=dict(sorted(self.fields.items())),
         )

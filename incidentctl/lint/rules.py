@@ -111,6 +111,11 @@ _RULES = (
         "a required custom field unset on a resolved incident or a reviewed post-mortem",
     ),
     Rule("fields/unknown-type", "error", "an incident type the config does not define"),
+    Rule(
+        "private/narrative",
+        "error",
+        "a private incident's stub carries narrative (title, summary, messages, post-mortem)",
+    ),
     Rule("secrets/detected", "error", "a secret (key, token, password) in a record"),
     Rule("blameless/human-error", "warning", "'human error' as an explanation"),
     Rule("blameless/should-have", "warning", "hindsight: 'should have'"),

@@ -346,6 +346,8 @@ def _check_incident(
         governed = policy_applies(view, config, imported=record is not None and bool(record.source))
         checks.policy(out, view, events, config, incident_path, now=now, governed=governed)
     pm_files = [f for f in folder.others if f.kind == "postmortem"]
+    if view.private:
+        _stub(out, folder, view, body, pm_files)
     if config is not None and (config.fields or config.types or view.fields):
         reviewed = any(
             f.doc is not None and str(f.doc.meta.get("status")) in ("reviewed", "published")
@@ -363,6 +365,34 @@ def _check_incident(
     if record is not None and record.created_at > now + checks.FUTURE_TOLERANCE:
         out.add("chronology/future", incident_path, None, "created_at is in the future")
     return view
+
+
+def _stub(
+    out: Collector,
+    folder: IncidentFolder,
+    view: IncidentView,
+    body: str,
+    pm_files: list[RecordFile],
+) -> None:
+    """A private incident's stub holds figures only: the placeholder title, no summary, no
+    message, no post-mortem."""
+    from incidentctl.org.private import PLACEHOLDER
+
+    path = f"incidents/{view.id}/incident.md"
+    if view.title != PLACEHOLDER or view.public_title:
+        out.add("private/narrative", path, None, "a private incident's stub has a title")
+    if body.strip():
+        out.add("private/narrative", path, None, "a private incident's stub has a summary")
+    for entry in view.timeline:
+        if entry.message.strip():
+            out.add(
+                "private/narrative",
+                f"incidents/{view.id}/events/{entry.id}.md",
+                None,
+                "a private incident's stub has an event message",
+            )
+    for pm in pm_files:
+        out.add("private/narrative", pm.rel, None, "a private incident's stub has a post-mortem")
 
 
 def _fields(

@@ -156,6 +156,13 @@ class TypeSpec(Record):
     )
 
 
+class PrivateSettings(Record):
+    """Where private incidents keep their narrative (docs/file-format.md#private-incidents)."""
+
+    # A separate records repo (its own git repo, outside this one), relative to this repo.
+    repo: OptText = None
+
+
 class Config(Record):
     """``.incidentctl.yaml``."""
 
@@ -177,6 +184,7 @@ class Config(Record):
     catalog: CatalogSettings = CatalogSettings()
     fields: list[FieldSpec] = []
     types: list[TypeSpec] = []
+    private: PrivateSettings = PrivateSettings()
 
     @field_validator("timezone")
     @classmethod

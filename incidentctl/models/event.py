@@ -61,6 +61,10 @@ class Declared(EventBase):
     retrospective: Flag = False
     incident_type: OptName = None
     fields: FieldValues | None = None
+    private: Flag | None = Field(
+        default=None,
+        description="a stub: the narrative is in the private records repo (private.repo)",
+    )
 
 
 class Acknowledged(EventBase):

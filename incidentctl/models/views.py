@@ -74,6 +74,10 @@ class IncidentSummary(View):
     alert_groups: list[str] = Field(default_factory=list)
     updated_at: OptTimestamp = None
     type: str = Field(default="default", description="the incident type (types: in the config)")
+    private: bool = Field(
+        default=False,
+        description="a private incident: this repo holds a stub with its figures only",
+    )
     fields: dict[str, Any] = Field(
         default_factory=dict,
         description="custom fields (fields: in the config): text as recorded, numbers and "
