@@ -6,6 +6,7 @@ The CLI is one client of this class; everything is usable and testable without T
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cached_property
@@ -23,7 +24,27 @@ from incidentctl.store.layout import Layout, find_root
 from incidentctl.store.records import load_incident
 
 if TYPE_CHECKING:
+    from incidentctl.models.org import PersonView
+    from incidentctl.org.catalog import Catalog
+    from incidentctl.org.people import Directory
     from incidentctl.store.bulk import LoadProblem, Progress
+
+TZ_ENV = "INCIDENTCTL_TZ"
+DISPLAY_ZONE: ContextVar[str | None] = ContextVar("incidentctl_display_zone", default=None)
+"""The zone the global ``--tz`` option chose for this command (reset after each command)."""
+
+
+def named_zone(name: str, what: str = "--tz") -> tzinfo:
+    """The IANA zone called ``name``; :class:`UsageError` naming ``what`` otherwise."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"{what}: unknown time zone {name[:60]!r}; use an IANA name like Europe/Berlin, "
+            "America/New_York or UTC"
+        ) from None
 
 
 @dataclass
@@ -33,11 +54,15 @@ class Workspace:
     layout: Layout
     clock: Clock = system_clock
     _now: datetime | None = field(default=None, repr=False)
+    tz: str | None = None
+    """The zone for display and input (``--tz``); None: ``$INCIDENTCTL_TZ``, else the repo's."""
 
     @classmethod
-    def open(cls, repo: str | None = None, *, clock: Clock = system_clock) -> Workspace:
+    def open(
+        cls, repo: str | None = None, *, clock: Clock = system_clock, tz: str | None = None
+    ) -> Workspace:
         """Find the records repo (``repo``, ``$INCIDENTCTL_REPO`` or walking up from cwd)."""
-        return cls(find_root(explicit=repo), clock)
+        return cls(find_root(explicit=repo), clock, tz=tz)
 
     @property
     def root(self) -> Path:
@@ -48,10 +73,56 @@ class Workspace:
         return read_config(self.layout)
 
     @cached_property
-    def zone(self) -> tzinfo:
+    def catalog(self) -> Catalog | None:
+        """The service catalog (``catalog.yaml``, ``catalog.locations``), or None."""
+        from incidentctl.org import catalog
+
+        return catalog.load(self.root, self.config.catalog.locations)
+
+    @cached_property
+    def people(self) -> Directory | None:
+        """The people directory (``people.yaml``, the catalog's users), or None."""
+        from incidentctl.org import people
+
+        return people.load(self.root, self.catalog)
+
+    def people_view(self) -> list[PersonView]:
+        """The people directory as ``catalog show --json`` lists it."""
+        from incidentctl.org import people
+
+        return people.views(self.people)
+
+    def person(self, text: str) -> str:
+        """What a record stores for the person ``text`` names: their handle when the
+        directory knows any of their names, emails or git identities, else ``text``."""
+        from incidentctl.core.text import clean_person
+
+        value = clean_person(text)
+        if self.people is None:
+            return value
+        return self.people.resolve(value) or value
+
+    def display(self, person: str) -> str:
+        """How ``show`` names a person: the directory's display name, else as stored."""
+        return self.people.display(person) if self.people is not None else person
+
+    @cached_property
+    def repo_zone(self) -> tzinfo:
+        """The zone the repo's config names (what dates in reports and deadlines use)."""
         from zoneinfo import ZoneInfo
 
         return ZoneInfo(self.config.timezone)
+
+    @cached_property
+    def zone(self) -> tzinfo:
+        """The zone times are shown and typed in: ``--tz``, ``$INCIDENTCTL_TZ`` or the repo's.
+
+        It never changes what is stored (UTC).
+        """
+        chosen = self.tz or DISPLAY_ZONE.get() or os.environ.get(TZ_ENV) or None
+        if chosen is None:
+            return self.repo_zone
+        return named_zone(chosen, "--tz" if (self.tz or DISPLAY_ZONE.get()) else TZ_ENV)
 
     def now(self) -> datetime:
         """The command's single notion of now (read once, so one command is consistent)."""
@@ -60,7 +131,9 @@ class Workspace:
         return self._now
 
     def when(self, text: str | datetime | None, *, allow_future: bool = False) -> datetime:
-        """A command-line time (``now``, ``-15m``, ``14:05``, ISO-8601) in UTC."""
+        """A command-line time in UTC: ``now``, ``-15m``, ``15 min ago``, ``14:05``, ``2:05pm``,
+        ``yesterday 14:00``, ``2026-12-02 14:00`` (in :attr:`zone`) or ISO-8601 with an offset.
+        """
         if text is None:
             return self.now()
         if isinstance(text, datetime):
@@ -70,10 +143,17 @@ class Workspace:
         return parse_when(text, zone=self.zone, now=self.now(), allow_future=allow_future)
 
     def default_person(self) -> str:
-        """Who is acting when ``--by`` is not given: the git user, else the login name."""
+        """Who is acting when ``--by`` is not given: git's user.email or user.name resolved
+        through the people directory, else git's user.name, else the login name."""
         import getpass
 
         name = gitrepo.user_name(self.root)
+        if self.people is not None:
+            email = gitrepo.run(["config", "user.email"], self.root, check=False).stdout.strip()
+            for identity in (email, name):
+                handle = self.people.resolve(identity) if identity else None
+                if handle:
+                    return handle
         if name:
             return name
         try:
@@ -90,6 +170,25 @@ class Workspace:
         if wanted in names:
             return wanted
         raise UsageError(f"unknown severity {text!r}; the policy defines: {', '.join(names)}")
+
+    def service(self, text: str, *, catalog: bool = True) -> str:
+        """A service name: well-formed, allowed by ``services:``, and known to the catalog
+        when there is one (a typo gets "did you mean")."""
+        from incidentctl.core.text import clean_name
+
+        name = clean_name(text, "service", self.config.services)
+        if catalog and self.catalog is not None:
+            self.catalog.check_service(name)
+        return name
+
+    def annotate(self, view: IncidentView) -> IncidentView:
+        """``view`` with what the organisation says about it now: owning team and system,
+        custom fields typed by their declaration."""
+        if self.catalog is None and not (self.config.fields and view.fields):
+            return view
+        from incidentctl.org.derive import annotate
+
+        return annotate(view, self.catalog, self.config)
 
     def role(self, text: str) -> str:
         """A configured role name, matched case-insensitively."""
@@ -110,7 +209,7 @@ class Workspace:
 
     def incident(self, ref: str) -> IncidentView:
         """One incident's derived state and timeline."""
-        return load_incident(self.layout, self.resolve_id(ref))
+        return self.annotate(load_incident(self.layout, self.resolve_id(ref)))
 
     def incidents(
         self, *, as_of: str | None = None, progress: Progress | None = None, slim: bool = False
@@ -118,7 +217,7 @@ class Workspace:
         """Every incident (at git revision ``as_of`` if given); broken ones reported apart."""
         from incidentctl.store import bulk
 
-        found = None
+        found: tuple[list[IncidentView], list[LoadProblem]] | None = None
         if os.environ.get("INCIDENTCTL_NO_CACHE") != "1":
             found = bulk.load_cached(self.layout, as_of, progress, slim=slim)
         if found is None:
@@ -126,4 +225,8 @@ class Workspace:
                 bulk.git_snapshot(self.layout, as_of) if as_of else bulk.disk_snapshot(self.layout)
             )
             found = bulk.load(snapshot, progress, slim=slim)
-        return bulk.break_duplicate_cycles(found[0]), found[1]
+        views, problems = found
+        views = bulk.break_duplicate_cycles(views)
+        if self.catalog is None and not self.config.fields:
+            return views, problems
+        return [self.annotate(v) for v in views], problems

@@ -86,5 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitCode.INTERNAL)
     finally:
         from incidentctl.git import gitrepo
+        from incidentctl.workspace import DISPLAY_ZONE
+
+        DISPLAY_ZONE.set(None)  # --tz holds for one command
 
         gitrepo.forget_prefetched()  # a status read for this command is never reused

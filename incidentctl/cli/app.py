@@ -25,6 +25,7 @@ class Globals:
 
     repo: str | None
     debug: bool
+    tz: str | None = None
 
 
 def repeated_repos(args: list[str]) -> list[str]:
@@ -84,6 +85,15 @@ def _root(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            envvar="INCIDENTCTL_TZ",
+            metavar="ZONE",
+            help="Time zone to show times in and read typed times in (stored times stay UTC).",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -91,7 +101,12 @@ def _root(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = Globals(repo=repo, debug=debug)
+    if tz is not None:
+        from incidentctl.workspace import DISPLAY_ZONE, named_zone
+
+        named_zone(tz, "--tz")
+        DISPLAY_ZONE.set(tz.strip())
+    ctx.obj = Globals(repo=repo, debug=debug, tz=tz)
 
 
 from incidentctl.cli import (  # noqa: E402
@@ -101,6 +116,7 @@ from incidentctl.cli import (  # noqa: E402
     imports,
     lifecycle,
     lint,
+    org,
     read,
     report,
     respond,
@@ -119,3 +135,4 @@ alerts.register(app)
 runbooks.register(app)
 imports.register(app)
 admin.register(app)
+org.register(app)

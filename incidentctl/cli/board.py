@@ -14,10 +14,34 @@ from incidentctl.cli.output import note, print_json, workspace
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from incidentctl.models.views import IncidentView
     from incidentctl.workspace import Workspace
 
 
-def _table(ws: Workspace) -> Table:
+def _views(ws: Workspace, team: str | None) -> tuple[list[IncidentView], int]:
+    """Every incident (of ``team``, when given), and how many could not be read."""
+    views, problems = ws.incidents()
+    if team is not None:
+        views = [v for v in views if team in v.teams]
+    return views, len(problems)
+
+
+def _team(ws: Workspace, team: str | None) -> str | None:
+    if team is None:
+        return None
+    from incidentctl.core.errors import UsageError
+    from incidentctl.core.text import clean_name
+
+    name = clean_name(team, "team")
+    if ws.catalog is None:
+        raise UsageError(
+            "--team needs a service catalog (catalog.yaml or catalog.locations)",
+            hint="see docs/integrations.md#service-catalog",
+        )
+    return ws.catalog.check_team(name)
+
+
+def _table(ws: Workspace, team: str | None = None) -> Table:
     from rich.markup import escape as markup_escape
     from rich.table import Table
 
@@ -29,9 +53,10 @@ def _table(ws: Workspace) -> Table:
     from incidentctl.core.display import human, local
     from incidentctl.respond.board import rows
 
-    views, problems = ws.incidents()
+    views, problems = _views(ws, team)
     now = ws.now()
-    table = Table(title=f"Open incidents — {local(now, ws.zone)}", title_justify="left")
+    whose = f" of team {team}" if team else ""
+    table = Table(title=f"Open incidents{whose} — {local(now, ws.zone)}", title_justify="left")
     for header in (
         "id",
         "sev",
@@ -75,7 +100,7 @@ def _table(ws: Workspace) -> Table:
             escape(row.last_entry),
         )
     if problems:
-        table.caption = f"{len(problems)} incident(s) could not be read; run incidentctl lint"
+        table.caption = f"{problems} incident(s) could not be read; run incidentctl lint"
     return table
 
 
@@ -88,6 +113,10 @@ def board(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON on stdout (for bots).")
     ] = False,
+    team: Annotated[
+        str | None,
+        typer.Option("--team", metavar="TEAM", help="Only incidents on services TEAM owns."),
+    ] = None,
 ) -> None:
     """Every open incident: severity, age, roles to fill, updates due, last entry."""
     from rich.console import Console
@@ -96,9 +125,10 @@ def board(
     from incidentctl.workspace import Workspace
 
     repo = ctx.obj.repo if ctx.obj else None
+    team = _team(workspace(ctx), team)
     if as_json:
         ws = workspace(ctx)
-        views, _ = ws.incidents()
+        views, _ = _views(ws, team)
         print_json([r.as_json() for r in rows(views, ws.config, ws.now())])
         return
     console = Console(
@@ -107,17 +137,17 @@ def board(
         width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200,
     )
     if not watch:
-        console.print(_table(workspace(ctx)))
+        console.print(_table(workspace(ctx), team))
         return
     from rich.live import Live
 
     try:
         with Live(
-            _table(Workspace.open(repo)), console=console, screen=False, auto_refresh=False
+            _table(Workspace.open(repo), team), console=console, screen=False, auto_refresh=False
         ) as live:
             while True:
                 time.sleep(interval)
-                live.update(_table(Workspace.open(repo)), refresh=True)
+                live.update(_table(Workspace.open(repo), team), refresh=True)
     except KeyboardInterrupt:
         note("board closed")
 

@@ -25,11 +25,19 @@ AtOpt = Annotated[
     typer.Option(
         "--at",
         metavar="TIME",
-        help="When it happened: now, -15m, '2h ago', 14:05 (repo timezone) or ISO-8601.",
+        help="When it happened: now, -15m, '15 min ago', 14:05, 2:05pm, 'yesterday 14:00', "
+        "'2026-12-02 14:00' (repo time zone or --tz) or ISO-8601 with an offset.",
     ),
 ]
 ByOpt = Annotated[
-    str | None, typer.Option("--by", metavar="NAME", help="Who did it (default: git user.name).")
+    str | None,
+    typer.Option(
+        "--by",
+        metavar="NAME",
+        help="Who did it: a handle, name, email or git identity from the people directory "
+        "(default: git user.email/user.name resolved through it).",
+        autocompletion=complete.people,
+    ),
 ]
 NoCommitOpt = Annotated[
     bool, typer.Option("--no-commit", help="Write and stage the change but do not commit it.")
@@ -42,6 +50,24 @@ PushOpt = Annotated[
     bool, typer.Option("--push", help="Push after committing (exit 7 if it cannot).")
 ]
 MessageOpt = Annotated[str, typer.Option("--message", "-m", help="A note kept with the event.")]
+FieldOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--field",
+        metavar="NAME=VALUE",
+        help="Set a custom field declared under fields: (repeat for several).",
+        autocompletion=complete.fields,
+    ),
+]
+TypeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--type",
+        metavar="TYPE",
+        help="Incident type declared under types:.",
+        autocompletion=complete.types,
+    ),
+]
 
 
 def _push(ctx: typer.Context, push: bool) -> None:
@@ -104,7 +130,11 @@ def declare(
     ] = None,
     service: Annotated[
         list[str] | None,
-        typer.Option("--service", help="Affected service (repeat for several)."),
+        typer.Option(
+            "--service",
+            help="Affected service (repeat for several); checked against the service catalog.",
+            autocompletion=complete.services,
+        ),
     ] = None,
     category: Annotated[
         str | None, typer.Option("--category", help="Category, e.g. deploy.")
@@ -117,7 +147,13 @@ def declare(
         typer.Option("--detected-at", metavar="TIME", help="When it was noticed (default: now)."),
     ] = None,
     commander: Annotated[
-        str | None, typer.Option("--commander", metavar="NAME", help="Incident commander.")
+        str | None,
+        typer.Option(
+            "--commander",
+            metavar="NAME",
+            help="Incident commander.",
+            autocompletion=complete.people,
+        ),
     ] = None,
     drill: Annotated[bool, typer.Option("--drill", help="A game day or exercise.")] = False,
     summary: Annotated[str, typer.Option("--summary", help="Opening summary (Markdown).")] = "",
@@ -128,7 +164,9 @@ def declare(
     at: Annotated[
         str | None,
         typer.Option(
-            "--at", metavar="TIME", help="When it was declared (default: now), e.g. 'yesterday'."
+            "--at",
+            metavar="TIME",
+            help="When it was declared (default: now), e.g. 'yesterday 14:00'.",
         ),
     ] = None,
     retrospective: Annotated[
@@ -146,6 +184,16 @@ def declare(
             help="Promote an alert group: detected_at is its first firing.",
         ),
     ] = None,
+    incident_type: TypeOpt = None,
+    field: FieldOpt = None,
+    private: Annotated[
+        bool,
+        typer.Option(
+            "--private",
+            help="Keep the title, summary and messages in the private records repo "
+            "(private.repo); this repo gets a stub with the figures only.",
+        ),
+    ] = False,
     by: ByOpt = None,
     no_commit: NoCommitOpt = False,
     as_json: JsonOpt = False,
@@ -161,6 +209,8 @@ def declare(
             hint="incidentctl classify helps choose one",
         )
     ws = workspace(ctx)
+    if private and from_alert_group is not None:
+        raise UsageError("--private does not combine with --from-alert-group")
     if from_alert_group is not None:
         from incidentctl.detect import service as alert_service
 
@@ -185,6 +235,8 @@ def declare(
             at=at,
             retrospective=retrospective,
             commit=not no_commit,
+            incident_type=incident_type,
+            fields=field,
         )
     else:
         if title is None:
@@ -205,6 +257,9 @@ def declare(
             summary=summary,
             commit=not no_commit,
             detected_by=detected_by,
+            incident_type=incident_type,
+            fields=field,
+            private=private,
         )
     view = outcome.incident
     if as_json:
@@ -337,7 +392,13 @@ def assign(
             help="commander, operations, communications, scribe, or a role from the config."
         ),
     ],
-    person: Annotated[str, typer.Argument(help="Who takes the role.")],
+    person: Annotated[
+        str,
+        typer.Argument(
+            help="Who takes the role (stored as their handle when the directory knows them).",
+            autocompletion=complete.people,
+        ),
+    ],
     at: AtOpt = None,
     by: ByOpt = None,
     message: MessageOpt = "",
@@ -566,6 +627,16 @@ def set_(
         str | None,
         typer.Option("--reason", "-r", help="The basis of the --impact estimates."),
     ] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            metavar="NAME=VALUE",
+            help="Set a custom field (repeatable); NAME= with no value unsets it.",
+            autocompletion=complete.fields,
+        ),
+    ] = None,
+    incident_type: TypeOpt = None,
     by: ByOpt = None,
     no_commit: NoCommitOpt = False,
 ) -> None:
@@ -600,6 +671,8 @@ def set_(
         public_title=public_title,
         by=by,
         commit=not no_commit,
+        fields=field,
+        incident_type=incident_type,
     )
     note(f"{view.id}: updated")
 

@@ -17,13 +17,14 @@ def show(
 ) -> None:
     """Show an incident's derived state and its whole ordered timeline."""
     from incidentctl.cli.render import show as render_show
+    from incidentctl.org.private import merged
 
     ws = workspace(ctx)
-    view = ws.incident(incident)
+    view = merged(ws, ws.incident(incident))
     if as_json:
         print_json(view.model_dump(mode="json", by_alias=True))
     else:
-        data_line(render_show(view, ws.zone))
+        data_line(render_show(view, ws.zone, ws.display))
 
 
 def list_(

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import tzinfo
 
 from incidentctl.core.display import local
 from incidentctl.models.views import IncidentSummary, IncidentView
 
 
-def show(view: IncidentView, zone: tzinfo) -> str:
-    """The whole incident: state, roles, severity history and timeline."""
+def _as_is(person: str) -> str:
+    return person
+
+
+def show(view: IncidentView, zone: tzinfo, name: Callable[[str], str] = _as_is) -> str:
+    """The whole incident: state, roles, severity history and timeline; ``name`` turns a
+    stored person (a handle) into what people read (their display name)."""
     lines = [f"{view.id}  {view.title}"]
     flags = " (drill)" if view.drill else ""
     lines.append(f"  severity   {view.severity}{flags}")
     lines.append(f"  status     {view.status}")
     lines.append(f"  services   {', '.join(view.services) or '-'}")
+    if view.teams or view.systems:
+        lines.append(f"  team       {', '.join(view.teams) or '-'}")
+        lines.append(f"  system     {', '.join(view.systems) or '-'}")
     lines.append(f"  category   {view.category or '-'}")
+    if view.type != "default":
+        lines.append(f"  type       {view.type}")
+    for field_name, value in view.fields.items():
+        shown = name(value) if isinstance(value, str) else str(value).lower()
+        lines.append(f"  {field_name:<10} {shown}")
     if view.root_cause_class:
         lines.append(f"  root cause {view.root_cause_class}")
     for label, value in (
@@ -28,7 +42,7 @@ def show(view: IncidentView, zone: tzinfo) -> str:
     ):
         lines.append(f"  {label:<10} {local(value, zone)}")
     if view.roles:
-        lines.append("  roles      " + ", ".join(f"{r}: {p}" for r, p in view.roles.items()))
+        lines.append("  roles      " + ", ".join(f"{r}: {name(p)}" for r, p in view.roles.items()))
     if view.summary:
         lines += ["", "Summary", *("  " + line for line in view.summary.splitlines())]
     if len(view.severity_history) > 1:
@@ -39,12 +53,12 @@ def show(view: IncidentView, zone: tzinfo) -> str:
             lines.append(f"  {local(change.at, zone)}  {step}{reason}")
     lines += ["", "Timeline"]
     for entry in view.timeline:
-        head = f"  {local(entry.at, zone)}  {entry.type:<12} {entry.by}"
+        head = f"  {local(entry.at, zone)}  {entry.type:<12} {name(entry.by)}"
         extra = ""
         if entry.type == "severity":
             extra = f" -> {entry.details.get('severity')}"
         elif entry.type == "role":
-            extra = f" {entry.details.get('role')}: {entry.details.get('person')}"
+            extra = f" {entry.details.get('role')}: {name(str(entry.details.get('person')))}"
         elif entry.type == "update" and entry.details.get("status"):
             extra = f" [{entry.details['status']}]"
         elif entry.type == "comms":

@@ -33,6 +33,14 @@ def report(
             "--by", help="Breakdown to show first: severity, service, category or period."
         ),
     ] = "severity",
+    group_by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--group-by",
+            metavar="KEY",
+            help="Also break down by team, system, type or field:NAME (repeat for several).",
+        ),
+    ] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="table, json, csv, markdown, html or openmetrics.")
     ] = "table",
@@ -88,6 +96,9 @@ def report(
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
     if by not in BREAKDOWNS:
         raise UsageError(f"--by must be one of {', '.join(BREAKDOWNS)}")
+    from incidentctl.measure.breakdown import check as check_breakdowns
+
+    breakdowns = check_breakdowns(group_by or [])
     roots: list[str | None] = list(repo) if repo else [ctx.obj.repo if ctx.obj else None]
     workspaces = [Workspace.open(r) for r in roots]
     request = ReportRequest(
@@ -102,6 +113,7 @@ def report(
         lookback_days=lookback_days,
         same_service=same_service,
         workload=workload,
+        group_by=breakdowns,
     )
     progress = None
     if sys.stderr.isatty():

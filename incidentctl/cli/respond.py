@@ -185,10 +185,14 @@ def classify(ctx: typer.Context) -> None:
                     answers[question.id] = parse_answer(question, reply)
     result = run_classify(config, answers)
     response = config.level(result.severity).response
+    from incidentctl.severity.policy import suggest_type
+
+    kind = suggest_type(config, answers)
     if as_json:
         print_json(
             {
                 "severity": result.severity,
+                "type": kind,
                 "because": result.because,
                 "matched": result.matched,
                 "unanswered": result.unanswered,
@@ -205,6 +209,8 @@ def classify(ctx: typer.Context) -> None:
         f"{', '.join(response.required_roles) or 'none'}; post-mortem "
         f"{'required' if response.postmortem_required else 'optional'}"
     )
+    if kind is not None:
+        note(f"suggested type: {kind} (declare --type {kind})")
 
 
 statuspage_app = typer.Typer(help="A static public status page.", no_args_is_help=True)
@@ -241,7 +247,7 @@ def statuspage_build(
         severity_names=ws.config.severity_names(),
         known_services=ws.config.services,
         title=title or ws.config.statuspage_title or "Service status",
-        zone=ws.zone,
+        zone=ws.repo_zone,
         now=ws.now(),
         days=days,
         out=Path(out),

@@ -33,7 +33,7 @@ def list_(
     ws = workspace(ctx)
     if stale:
         views, _ = ws.incidents()
-        found = runbooks.stale(ws, views, ws.now().astimezone(ws.zone).date())
+        found = runbooks.stale(ws, views, ws.now().astimezone(ws.repo_zone).date())
         if as_json:
             print_json([{"runbook": s.name, "problem": s.problem} for s in found])
         for item in [] if as_json else found:
@@ -131,7 +131,6 @@ def run(
 ) -> None:
     """Run a runbook's steps: manual ones are shown, others run without a shell."""
     from incidentctl.core.errors import ExitCode, UsageError
-    from incidentctl.core.text import clean_person
     from incidentctl.runbooks import runbook as runbooks
 
     ws = workspace(ctx)
@@ -150,7 +149,7 @@ def run(
     record, _ = runbooks.load(ws, name)
     runbooks.require_committed(ws, name)
     incident_id = ws.resolve_id(incident) if incident else None
-    person = clean_person(by) if by else ws.default_person()
+    person = ws.person(by) if by else ws.default_person()
     chosen = list(enumerate(record.steps, start=1))
     if step is not None:
         if step > len(chosen):

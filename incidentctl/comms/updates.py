@@ -71,7 +71,7 @@ def values(ws: Workspace, view: IncidentView, surface: str, now: datetime) -> di
     """Every value a template can use."""
     from incidentctl.severity import routing
 
-    zone = ws.zone
+    zone = ws.repo_zone
     latest = next(
         (e.message for e in reversed(view.timeline) if e.type == "update" and e.message), "-"
     )

@@ -36,6 +36,8 @@ def declare_from_group(
     at: str | datetime | None = None,
     retrospective: bool = False,
     commit: bool = True,
+    incident_type: str | None = None,
+    fields: list[str] | None = None,
 ) -> Outcome:
     """Promote an alert group: detected_at is the group's first firing.
 
@@ -59,6 +61,8 @@ def declare_from_group(
         commander=commander,
         by=by,
         commit=commit,
+        incident_type=incident_type,
+        fields=fields,
         detected_by=detected_by or "alert",
         alert_group=group.id,
     )

@@ -83,6 +83,10 @@ def _declared(state: State, event: models.Declared) -> None:
         state.take_role(None, role, person)
     state.detected_by = event.detected_by
     state.retrospective = event.retrospective
+    state.private = bool(event.private)
+    if event.incident_type is not None:
+        state.incident_type = event.incident_type
+    _set_fields(state, event.fields)
 
 
 # --- acknowledged ---------------------------------------------------------------------
@@ -255,7 +259,24 @@ def _corrected(state: State, event: models.Corrected) -> None:
 
 # --- changed --------------------------------------------------------------------------
 
-DESCRIPTIVE = ("title", "services", "category", "drill", "duplicate_of", "public_title")
+DESCRIPTIVE = (
+    "title",
+    "services",
+    "category",
+    "drill",
+    "duplicate_of",
+    "public_title",
+    "incident_type",
+)
+
+
+def _set_fields(state: State, fields: dict[str, str | None] | None) -> None:
+    """Custom fields: a value sets the field, null unsets it; others are kept."""
+    for name, value in (fields or {}).items():
+        if value is None:
+            state.fields.pop(name, None)
+        else:
+            state.fields[name] = value
 
 
 def _changed(state: State, event: models.Changed) -> None:
@@ -263,6 +284,7 @@ def _changed(state: State, event: models.Changed) -> None:
         value = getattr(event, name)
         if value is not None:
             setattr(state, name, list(value) if isinstance(value, list) else value)
+    _set_fields(state, event.fields)
 
 
 # --- alert and the events that change nothing but the timeline -----------------------

@@ -45,6 +45,9 @@ _DETAIL_FIELDS = (
     "duplicate_of",
     "public_title",
     "estimates",
+    "incident_type",
+    "fields",
+    "private",
 )
 
 Key = tuple[datetime, str]

@@ -15,6 +15,9 @@ from incidentctl.models.views import (
     TimelineEntry,
 )
 
+DEFAULT_TYPE = "default"
+"""The type of an incident declared without ``--type``."""
+
 CLOSED = ("resolved", "declined")
 """Statuses in which an incident is over; only ``reopen`` moves it again."""
 
@@ -112,6 +115,9 @@ class State:
     earliest: datetime | None = None
     imported: bool = False
     detection_known: bool = True
+    incident_type: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    private: bool = False
 
     @classmethod
     def of(cls, record: IncidentRecord) -> State:
@@ -238,4 +244,7 @@ class State:
             role_history=role_history,
             timeline=entries,
             warnings=list(self.warnings),
+            type=self.incident_type or DEFAULT_TYPE,
+            private=self.private,
+            fields=dict(sorted(self.fields.items())),
         )

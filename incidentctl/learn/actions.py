@@ -135,7 +135,7 @@ def all_actions(ws: Workspace) -> tuple[list[ActionRecord], list[RecordError]]:
 
 def today(ws: Workspace) -> date:
     """Today in the repo's timezone."""
-    return ws.now().astimezone(ws.zone).date()
+    return ws.now().astimezone(ws.repo_zone).date()
 
 
 def parse_due(ws: Workspace, text: str) -> date:
@@ -194,18 +194,21 @@ def add(
     commit: bool = True,
 ) -> ActionRecord:
     """Create an action item for an incident (or its post-mortem)."""
-    from incidentctl.core.text import clean_person, clean_text, refuse_secrets
+    from incidentctl.core.text import clean_text, refuse_secrets
     from incidentctl.store.records import load_incident
 
     incident_id = ws.resolve_id(ref)
     text = clean_text(title, "title", single_line=True, limit=200)
-    who = clean_person(owner)
+    who = ws.person(owner)
     if type_ is not None and type_ not in TYPES:
         raise UsageError(f"--type must be one of {', '.join(TYPES)}")
     if priority not in PRIORITIES:
         raise UsageError(f"--priority must be one of {', '.join(PRIORITIES)}")
     refuse_secrets(title=text, description=description)
     incident = load_incident(ws.layout, incident_id)
+    from incidentctl.org.private import refuse_narrative
+
+    refuse_narrative(incident, "action items")
     if due is None:
         names = ws.config.severity_names()
         window = (
@@ -318,9 +321,7 @@ def reassign(
     ws: Workspace, ref: str, owner: str, *, due: str | None = None, commit: bool = True
 ) -> ActionRecord:
     """Give the action to someone else (and optionally a new due date)."""
-    from incidentctl.core.text import clean_person
-
-    changes: dict[str, Any] = {"owner": clean_person(owner)}
+    changes: dict[str, Any] = {"owner": ws.person(owner)}
     if due is not None:
         changes["due"] = parse_due(ws, due).isoformat()
     return _update(ws, ref, f"reassign to {changes['owner']}", changes, None, commit)

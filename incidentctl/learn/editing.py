@@ -71,6 +71,9 @@ def edit(
     from incidentctl.learn.postmortem import open_in_editor
 
     incident_id = ws.resolve_id(ref)
+    from incidentctl.org.private import refuse_narrative
+
+    refuse_narrative(ws.incident(incident_id), "narrative")
     path = ws.layout.incident_dir(incident_id) / ("postmortem.md" if postmortem else "incident.md")
     ws.layout.ensure_inside(path)
     if not path.exists():

@@ -112,7 +112,7 @@ def _timeline(view: IncidentView, ws: Workspace) -> str:
                 for k, v in entry.details.items()
             )
             detail = "; ".join(x for x in (facts, detail) if x)
-        lines.append(f"| {local(entry.at, ws.zone)} | {entry.type} | {entry.by} | {detail} |")
+        lines.append(f"| {local(entry.at, ws.repo_zone)} | {entry.type} | {entry.by} | {detail} |")
     return "\n".join(lines)
 
 
@@ -148,11 +148,11 @@ def values(ws: Workspace, view: IncidentView, similar: str) -> dict[str, str]:
         "severity_history": history,
         "time_at_severity": spent or "-",
         "impact": impact,
-        "started_at": local(view.started_at, ws.zone),
-        "impact_end": local(impact_end, ws.zone),
+        "started_at": local(view.started_at, ws.repo_zone),
+        "impact_end": local(impact_end, ws.repo_zone),
         "ttd": ttd,
         "ttr": ttr,
-        "timezone": str(ws.zone),
+        "timezone": str(ws.repo_zone),
         "timeline": _timeline(view, ws),
         "similar": similar,
     }
@@ -211,17 +211,31 @@ def new(ws: Workspace, ref: str, *, commit: bool = True) -> Draft:
     """Write the draft post-mortem next to the incident (never over an existing one)."""
     incident_id = ws.resolve_id(ref)
     view = load_incident(ws.layout, incident_id)
+    from incidentctl.org.private import refuse_narrative
+
+    refuse_narrative(view, "post-mortem")
     path = path_of(ws, incident_id)
     if path.exists():
         raise InvalidStateError(
             f"incident {incident_id} already has a post-mortem ({ws.layout.relative(path)})",
             hint=f"edit it, or run: incidentctl postmortem check {incident_id}",
         )
-    template_file = ws.root / TEMPLATE_PATH
+    kind = ws.config.incident_type(view.type)
+    chosen = kind.template if kind is not None and kind.template else TEMPLATE_PATH
+    template_file = ws.root / chosen
+    if chosen != TEMPLATE_PATH:
+        ws.layout.ensure_inside(template_file)
+    if chosen != TEMPLATE_PATH and not template_file.is_file():
+        from incidentctl.core.errors import RecordError
+
+        raise RecordError(
+            f"types: {view.type!r} names template {chosen!r}, which does not exist",
+            path=".incidentctl.yaml",
+        )
     template = (
         template_file.read_text(encoding="utf-8") if template_file.is_file() else DEFAULT_TEMPLATE
     )
-    body = render_template(template, values(ws, view, _similar_text(ws, view)), TEMPLATE_PATH)
+    body = render_template(template, values(ws, view, _similar_text(ws, view)), chosen)
     record = PostmortemRecord(
         incident=incident_id, root_cause_class=view.root_cause_class, created_at=ws.now()
     )
@@ -287,6 +301,10 @@ def set_status(ws: Workspace, ref: str, status: str, *, commit: bool = True) -> 
         raise UsageError(f"status must be one of {', '.join(POSTMORTEM_STATUSES)}")
     incident_id = ws.resolve_id(ref)
     path = path_of(ws, incident_id)
+    if status in ("reviewed", "published") and ws.config.fields:
+        from incidentctl.org.fields import refuse_missing
+
+        refuse_missing(ws, ws.incident(incident_id), "review")
     with transaction.locked(ws.layout):
         current = load(ws, incident_id)
         if current is None:
@@ -339,7 +357,7 @@ def required(ws: Workspace, views: list[IncidentView], now: datetime) -> list[Re
             continue
         response = ws.config.level(view.severity).response
         current = load(ws, view.id)
-        if not response.postmortem_required and current is None:
+        if not ws.config.postmortem_required(view.type, view.severity) and current is None:
             continue
         state = current[0].status if current else "missing"
         due = None

@@ -305,6 +305,9 @@ def build(ws: Workspace, ref: str, *, draft: bool = False) -> Published:
     owners = [a.owner for a in owned if a.incident == incident_id]
     people = people_roles(ws, view, record, owners)
     red = read_redactions(ws)
+    from incidentctl.org.people import redaction_terms
+
+    red.terms.extend(redaction_terms(ws, people))  # every name the people directory knows
     impact_end = view.mitigated_at or view.resolved_at
     impact = (
         human((impact_end - view.started_at).total_seconds())

@@ -99,7 +99,7 @@ def postmortem_required(
     if view.severity not in config.severity_names():
         return
     response = config.level(view.severity).response
-    if not response.postmortem_required:
+    if not config.postmortem_required(view.type, view.severity):
         return
     days = response.review_window_days or 0
     due = view.resolved_at + timedelta(days=days)

@@ -162,6 +162,8 @@ def run(
     if scope is not None:
         _event_places(ws, tree, scope)
     views = _check_tree(out, tree, config, ws)
+    if config is not None:
+        _organisation(out, ws, views)
     if scope is None or changed_since:
         _possible_duplicates(out, views)
         _duplicate_cycles(out, views)
@@ -177,7 +179,7 @@ def run(
             out,
             tree.runbooks,
             config,
-            now.astimezone(ws.zone).date() if config else now.date(),
+            now.astimezone(ws.repo_zone).date() if config else now.date(),
             now,
             last_run,
         )
@@ -280,7 +282,7 @@ def _check_tree(
         tree.actions,
         ws.layout,
         config,
-        now.astimezone(ws.zone).date() if config else now.date(),
+        now.astimezone(ws.repo_zone).date() if config else now.date(),
         strict_overdue=False,
     )
 
@@ -395,6 +397,14 @@ def _check_incident(
         governed = policy_applies(view, config, imported=record is not None and bool(record.source))
         checks.policy(out, view, events, config, incident_path, now=now, governed=governed)
     pm_files = [f for f in folder.others if f.kind == "postmortem"]
+    if view.private:
+        _stub(out, folder, view, body, pm_files)
+    if config is not None and (config.fields or config.types or view.fields):
+        reviewed = any(
+            f.doc is not None and str(f.doc.meta.get("status")) in ("reviewed", "published")
+            for f in pm_files
+        )
+        _fields(out, view, config, incident_path, reviewed=reviewed)
     for pm in pm_files:
         review_checks.postmortem(out, pm, folder.incident_id, view, ws.layout)
     if config is not None and governed:
@@ -406,6 +416,94 @@ def _check_incident(
     if record is not None and record.created_at > now + checks.FUTURE_TOLERANCE:
         out.add("chronology/future", incident_path, None, "created_at is in the future")
     return view
+
+
+def _stub(
+    out: Collector,
+    folder: IncidentFolder,
+    view: IncidentView,
+    body: str,
+    pm_files: list[RecordFile],
+) -> None:
+    """A private incident's stub holds figures only: the placeholder title, no summary, no
+    message, no post-mortem."""
+    from incidentctl.org.private import PLACEHOLDER
+
+    path = f"incidents/{view.id}/incident.md"
+    if view.title != PLACEHOLDER or view.public_title:
+        out.add("private/narrative", path, None, "a private incident's stub has a title")
+    if body.strip():
+        out.add("private/narrative", path, None, "a private incident's stub has a summary")
+    for entry in view.timeline:
+        if entry.message.strip():
+            out.add(
+                "private/narrative",
+                f"incidents/{view.id}/events/{entry.id}.md",
+                None,
+                "a private incident's stub has an event message",
+            )
+    for pm in pm_files:
+        out.add("private/narrative", pm.rel, None, "a private incident's stub has a post-mortem")
+
+
+def _fields(
+    out: Collector, view: IncidentView, config: Config, path: str, *, reviewed: bool
+) -> None:
+    """Custom fields of the right type and set when required; a configured type."""
+    from incidentctl.org.fields import missing, problem
+
+    if view.type != "default" and config.incident_type(view.type) is None:
+        out.add("fields/unknown-type", path, None, f"incident type {view.type!r} is not in types:")
+    for name, value in view.fields.items():
+        spec = config.field(name)
+        if spec is None:
+            out.add("fields/unknown", path, None, f"field {name!r} is not declared under fields:")
+            continue
+        found = problem(spec, str(value))
+        if found is not None:
+            out.add("fields/invalid", path, None, f"field {name!r} ({spec.type}): {found}")
+    stages = [("resolve", view.status == "resolved"), ("review", reviewed)]
+    for before, reached in stages:
+        absent = missing(config, view, before) if reached else []
+        if absent:
+            when = "resolved" if before == "resolve" else "its post-mortem was reviewed"
+            out.add(
+                "fields/required",
+                path,
+                None,
+                f"required field(s) {', '.join(absent)} not set, but {when}",
+                hint=f"incidentctl set {view.id} " + " ".join(f"--field {n}=VALUE" for n in absent),
+            )
+
+
+def _organisation(out: Collector, ws: Workspace, views: list[IncidentView]) -> None:
+    """The service catalog: files that cannot be read, references that point at nothing,
+    and incidents naming a service the catalog does not list."""
+    try:
+        catalog = ws.catalog
+        directory = ws.people
+    except RecordError as exc:
+        out.add("catalog/invalid", exc.path or CONFIG_FILE, exc.line, exc.detail)
+        return
+    for problem in directory.problems if directory else []:
+        out.add("catalog/reference", problem.where.path, problem.where.line, problem.message)
+    if catalog is None:
+        return
+    for problem in catalog.problems:
+        out.add("catalog/reference", problem.where.path, problem.where.line, problem.message)
+    for view in views:
+        for service in view.services:
+            if service in catalog.services:
+                continue
+            close = catalog.suggest(service)
+            out.add(
+                "catalog/unknown-service",
+                f"incidents/{view.id}/incident.md",
+                None,
+                f"service {service!r} is not in the service catalog"
+                + (f"; did you mean {close[0]!r}?" if close else ""),
+                hint="add it to the catalog, or correct it: incidentctl set ID --service NAME",
+            )
 
 
 def _unforeseen(out: Collector, incident_id: str, exc: IncidentctlError) -> None:

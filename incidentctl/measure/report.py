@@ -11,6 +11,7 @@ from typing import Any
 
 from incidentctl.core.severity import changes, most_severe, rank
 from incidentctl.incident.durations import time_at_severity
+from incidentctl.measure.breakdown import key_of
 from incidentctl.measure.impact import impact_figures, incident_impact
 from incidentctl.measure.periods import buckets as period_buckets
 from incidentctl.measure.periods import label
@@ -62,6 +63,8 @@ class ReportOptions:
     as_of: str | None = None
     workload: Lookup | None = None
     """With a person -> schedule lookup: the responder load per person."""
+    group_by: tuple[str, ...] = ()
+    uncounted_types: frozenset[str] = frozenset()
 
 
 def definitions() -> dict[str, str]:
@@ -251,6 +254,10 @@ def _row(item: Tagged, options: ReportOptions, order: Sequence[str]) -> Incident
     )
 
 
+def _keys(pick: Callable[[IncidentView], str]) -> Callable[[Tagged], list[str]]:
+    return lambda t: [pick(t.incident)]
+
+
 def dated(view: IncidentView) -> datetime | None:
     """When the incident counts as having happened: its detection, else its declaration
     (an imported incident whose source had no detection time)."""
@@ -282,6 +289,8 @@ def build(
             excluded["duplicate"] += 1
         elif item.incident.status == "declined":
             excluded["declined"] += 1
+        elif item.incident.type in options.uncounted_types:
+            excluded["type"] += 1
         else:
             population.append(item)
     undated = sum(1 for t in everyone if dated(t.incident) is None)
@@ -365,6 +374,7 @@ def build(
         by_service=finish(grouped(lambda t: t.incident.services or [NO_VALUE])),
         by_category=finish(grouped(lambda t: [t.incident.category or NO_VALUE])),
         by_period=finish(by_per),
+        breakdowns={name: finish(grouped(_keys(key_of(name)))) for name in options.group_by},
         escalations=Escalations(
             incidents_escalated=escalated,
             incidents_upgraded=upgraded,
@@ -431,6 +441,8 @@ def _trend(
         same_service=options.same_service,
         compare=None,
         as_of=options.as_of,
+        group_by=options.group_by,
+        uncounted_types=options.uncounted_types,
     )
     previous = build(everyone, order, prev_opts, now, repos)
     figures: dict[str, TrendFigure] = {}

@@ -33,6 +33,7 @@ class ReportRequest:
     lookback_days: int | None = None
     same_service: bool | None = None
     workload: bool = False
+    group_by: tuple[str, ...] = ()
 
 
 def _moment(ws: Workspace, text: str, *, end: bool) -> datetime:
@@ -161,14 +162,32 @@ def _slot(workspaces: list[Workspace], request: ReportRequest) -> tuple[Period, 
     states = [report_cache.state(ws, request.as_of) for ws in workspaces]
     if not all(states):
         return period, None
-    today = main.now().astimezone(main.zone).date()
+    today = main.now().astimezone(main.repo_zone).date()
     span = (period.since, period.until)
     single = len(workspaces) == 1 and request.as_of is None
+    # Team and system come from the catalog as it is now: its files are part of the question.
+    asked = (request, [organisation_digest(ws) for ws in workspaces])
     return period, _Slot(
-        key=report_cache.key([s or "" for s in states], request, span, today),
-        asked=report_cache.question(request, span, today),
+        key=report_cache.key([s or "" for s in states], asked, span, today),
+        asked=report_cache.question(asked, span, today),
         commit=states[0] if single else None,
     )
+
+
+def organisation_digest(ws: Workspace) -> str:
+    """A digest of the catalog and people files a report reads (empty without them)."""
+    import hashlib
+
+    from incidentctl.org import catalog
+
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in catalog.sources(ws.root, ws.config.catalog.locations):
+        digest.update(str(path).encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"unreadable")
+    return digest.hexdigest()
 
 
 def _reuse(ws: Workspace, slot: _Slot) -> bool:
@@ -256,11 +275,13 @@ def _run(
         else request.same_service,
         compare=previous(period) if request.compare else None,
         as_of=request.as_of,
-        workload=default_lookup(main.zone) if request.workload else None,
+        workload=default_lookup(main.repo_zone) if request.workload else None,
+        group_by=request.group_by,
+        uncounted_types=frozenset(t.name for t in config.types if not t.counts_in_metrics),
     )
     report = build(everyone, order, options, main.now(), names)
     detected = {(t.repo, t.incident.id): t.incident.detected_at for t in everyone}
-    report = with_actions(report, actions, detected, main.now().astimezone(main.zone).date())
+    report = with_actions(report, actions, detected, main.now().astimezone(main.repo_zone).date())
     from incidentctl.core.severity import rank
     from incidentctl.measure.cost import with_cost
 
@@ -273,7 +294,7 @@ def _run(
         {(t.repo, t.incident.id): t.incident for t in everyone},
         counts,
         config.cost,
-        default_lookup(main.zone),
+        default_lookup(main.repo_zone),
         lambda s: (rank(s, order), s),
     )
     from incidentctl.detect import service as alert_service

@@ -131,6 +131,64 @@ class CostModel(Record):
     action_hours: Amount = 0.0
 
 
+class CatalogSettings(Record):
+    """Where the service catalog is (docs/file-format.md#service-catalog)."""
+
+    # Files or folders of Backstage descriptors (catalog-info.yaml) or native catalog
+    # files, relative to the records repo and inside its git work tree.
+    locations: TextList = []
+
+
+FIELD_TYPES = ("string", "enum", "number", "boolean", "person", "service", "url")
+FieldType = Literal["string", "enum", "number", "boolean", "person", "service", "url"]
+Requirement = Literal["resolve", "review"]
+
+
+class FieldSpec(Record):
+    """A custom field (docs/file-format.md#custom-fields-and-incident-types)."""
+
+    name: Name
+    type: FieldType = "string"
+    values: TextList = Field(default=[], description="the allowed values of an enum field")
+    required: Requirement | None = Field(
+        default=None,
+        description="set before the incident may be resolved (resolve) or its post-mortem "
+        "marked reviewed (review); unset: optional",
+    )
+    description: OptText = None
+
+
+class TypeSpec(Record):
+    """An incident type (``declare --type``)."""
+
+    name: Name
+    description: OptText = None
+    required_fields: dict[Name, Requirement] = Field(
+        default={}, description="fields this type requires, and before what"
+    )
+    postmortem_required: Flag | None = Field(
+        default=None, description="overrides the severity's postmortem_required"
+    )
+    counts_in_metrics: Flag = Field(
+        default=True, description="false: left out of report figures (excluded as 'type')"
+    )
+    template: OptText = Field(
+        default=None, description="post-mortem template file for this type (templates/...)"
+    )
+    suggest_when: dict[Name, Text] = Field(
+        default={},
+        description="classify suggests this type when these answers hold "
+        "(same conditions as classification rules)",
+    )
+
+
+class PrivateSettings(Record):
+    """Where private incidents keep their narrative (docs/file-format.md#private-incidents)."""
+
+    # A separate records repo (its own git repo, outside this one), relative to this repo.
+    repo: OptText = None
+
+
 class Config(Record):
     """``.incidentctl.yaml``."""
 
@@ -150,6 +208,10 @@ class Config(Record):
     alerts: AlertSettings = AlertSettings()
     runbooks: RunbookSettings = RunbookSettings()
     cost: CostModel = CostModel()
+    catalog: CatalogSettings = CatalogSettings()
+    fields: list[FieldSpec] = []
+    types: list[TypeSpec] = []
+    private: PrivateSettings = PrivateSettings()
 
     @field_validator("timezone")
     @classmethod
@@ -191,6 +253,7 @@ class Config(Record):
                             f"(roles: {', '.join(sorted(roles))})",
                         )
                     )
+        found += self._organisation()
         questions = {q.id: q for q in self.classification.questions}
         for i, rule in enumerate(self.classification.rules):
             if rule.severity not in seen:
@@ -214,6 +277,73 @@ class Config(Record):
                 except ValueError as exc:
                     found.append((("classification", "rules", i, "when", key), str(exc)))
         return found
+
+    def _organisation(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Custom fields and incident types that do not add up."""
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        names: set[str] = set()
+        for i, spec in enumerate(self.fields):
+            if spec.name in names:
+                found.append((("fields", i, "name"), f"field {spec.name!r} is defined twice"))
+            names.add(spec.name)
+            if spec.type == "enum" and not spec.values:
+                found.append((("fields", i, "values"), f"enum field {spec.name!r} needs values"))
+            if spec.type != "enum" and spec.values:
+                found.append(
+                    (("fields", i, "values"), f"only an enum field has values ({spec.name!r})")
+                )
+        types: set[str] = set()
+        questions = {q.id: q for q in self.classification.questions}
+        for i, kind in enumerate(self.types):
+            if kind.name in types:
+                found.append((("types", i, "name"), f"type {kind.name!r} is defined twice"))
+            types.add(kind.name)
+            for field_name in kind.required_fields:
+                if field_name not in names:
+                    found.append(
+                        (
+                            ("types", i, "required_fields", field_name),
+                            f"type {kind.name!r} requires unknown field {field_name!r}",
+                        )
+                    )
+            for key, condition in kind.suggest_when.items():
+                question = questions.get(key)
+                if question is None:
+                    found.append((("types", i, "suggest_when", key), f"unknown question {key!r}"))
+                    continue
+                try:
+                    from incidentctl.models.policy import parse_condition
+
+                    parse_condition(question.kind, condition)
+                except ValueError as exc:
+                    found.append((("types", i, "suggest_when", key), str(exc)))
+        return found
+
+    def field(self, name: str) -> FieldSpec | None:
+        """The custom field called ``name``."""
+        return next((f for f in self.fields if f.name == name), None)
+
+    def incident_type(self, name: str) -> TypeSpec | None:
+        """The incident type called ``name`` (None for an undeclared ``default``)."""
+        return next((t for t in self.types if t.name == name), None)
+
+    def postmortem_required(self, type_name: str, severity: str) -> bool:
+        """Whether an incident of this type and severity needs a post-mortem: the type's
+        ``postmortem_required`` when it sets one, else the severity's."""
+        kind = self.incident_type(type_name)
+        if kind is not None and kind.postmortem_required is not None:
+            return kind.postmortem_required
+        if severity not in self.severity_names():
+            return False
+        return self.level(severity).response.postmortem_required
+
+    def required_fields(self, type_name: str, before: str) -> list[str]:
+        """Fields that must be set before ``before`` (resolve or review) for the type."""
+        kind = self.incident_type(type_name)
+        wanted = [f.name for f in self.fields if f.required == before]
+        if kind is not None:
+            wanted += [n for n, when in kind.required_fields.items() if when == before]
+        return sorted(set(wanted))
 
     def severity_names(self) -> list[str]:
         """Level names, most severe first."""

@@ -31,6 +31,8 @@ STATUSES = ("investigating", "identified", "monitoring", "mitigated", "resolved"
 UpdateStatus = Literal["investigating", "identified", "monitoring"]
 DetectedBy = Literal["alert", "customer", "engineer", "other"]
 DETECTION_SOURCES = ("alert", "customer", "engineer", "other")
+FieldValues = dict[Name, OptText]
+"""Custom field values as canonical text (``null`` unsets a field); typed by the config."""
 GROUP_ID_PATTERN = r"^g[0-9a-hjkmnp-tv-z]{7}$"
 GroupId = Annotated[str, Field(pattern=GROUP_ID_PATTERN)]
 
@@ -58,6 +60,12 @@ class Declared(EventBase):
     roles: dict[Name, PersonName] = {}
     detected_by: DetectedBy | None = None
     retrospective: Flag = False
+    incident_type: OptName = None
+    fields: FieldValues | None = None
+    private: Flag | None = Field(
+        default=None,
+        description="a stub: the narrative is in the private records repo (private.repo)",
+    )
 
 
 class Acknowledged(EventBase):
@@ -127,6 +135,10 @@ class Changed(EventBase):
     drill: Flag | None = None
     duplicate_of: Annotated[str, Field(pattern=INCIDENT_ID_PATTERN)] | None = None
     public_title: Annotated[OptText, Field(max_length=200, pattern=r"^[^\n\r]+$")] = None
+    incident_type: OptName = None
+    fields: FieldValues | None = Field(
+        default=None, description="custom fields set (text) or unset (null) by this change"
+    )
 
 
 class AlertLinked(EventBase):

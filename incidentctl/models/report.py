@@ -23,7 +23,7 @@ class Aggregate(View):
 
 
 class Group(View):
-    """The incidents of one severity, service, category or period."""
+    """The incidents of one severity, service, category, period or --group-by value."""
 
     count: int
     durations: dict[str, Aggregate]
@@ -294,6 +294,11 @@ class Report(View):
     by_service: dict[str, Group]
     by_category: dict[str, Group]
     by_period: dict[str, Group]
+    breakdowns: dict[str, dict[str, Group]] = Field(
+        default_factory=dict,
+        description="--group-by breakdowns (team, system, type, field:NAME): each files "
+        "every incident under one value, so its counts sum to incidents.total",
+    )
     escalations: Escalations
     repeat_class: RepeatClass
     actions: ActionFigures | None = None

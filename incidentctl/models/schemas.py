@@ -14,6 +14,7 @@ def _adapters() -> dict[str, TypeAdapter[Any]]:
     from incidentctl.models.event import Event
     from incidentctl.models.findings import LintResult
     from incidentctl.models.incident import IncidentRecord
+    from incidentctl.models.org import CatalogFile, CatalogView, PeopleFile
     from incidentctl.models.report import Report
     from incidentctl.models.views import DeclareResult, IncidentSummary, IncidentView
 
@@ -26,6 +27,9 @@ def _adapters() -> dict[str, TypeAdapter[Any]]:
         "declare": TypeAdapter(DeclareResult),
         "report": TypeAdapter(Report),
         "lint": TypeAdapter(LintResult),
+        "catalog-file": TypeAdapter(CatalogFile),
+        "people-file": TypeAdapter(PeopleFile),
+        "catalog": TypeAdapter(CatalogView),
     }
 
 
@@ -57,11 +61,15 @@ def _yaml_scalars(node: Any, records: bool) -> None:
         node["anyOf"] = [string, {"type": "integer", "minimum": 0}]
 
 
+RECORDS = ("config", "incident", "event", "catalog-file", "people-file")
+"""Schemas of files people write (the rest describe ``--json`` output)."""
+
+
 def generate() -> dict[str, str]:
     """File name → schema text, deterministic."""
     out: dict[str, str] = {}
     for name, adapter in _adapters().items():
-        records = name in ("config", "incident", "event")
+        records = name in RECORDS
         schema = adapter.json_schema(
             mode="validation" if records else "serialization", by_alias=True
         )

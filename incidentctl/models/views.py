@@ -89,6 +89,31 @@ class IncidentSummary(View):
         "requests_failed, revenue_at_risk, tickets)",
     )
     updated_at: OptTimestamp = None
+    type: str = Field(default="default", description="the incident type (types: in the config)")
+    private: bool = Field(
+        default=False,
+        description="a private incident: this repo holds a stub with its figures only",
+    )
+    fields: dict[str, Any] = Field(
+        default_factory=dict,
+        description="custom fields (fields: in the config): text as recorded, numbers and "
+        "booleans typed by the field's declaration",
+    )
+    teams: list[str] = Field(
+        default_factory=list,
+        description="the teams owning the incident's services, from the service catalog as "
+        "it is now (derived when read, never stored)",
+    )
+    team: str | None = Field(
+        default=None, description="the owning team when all its known services share one"
+    )
+    systems: list[str] = Field(
+        default_factory=list, description="the systems of its services, from the catalog"
+    )
+    system: str | None = Field(default=None, description="the system when there is one")
+    unknown_services: list[str] = Field(
+        default_factory=list, description="services the catalog does not list"
+    )
 
 
 class Activity(View):

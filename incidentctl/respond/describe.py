@@ -34,19 +34,23 @@ def set_fields(
     public_title: str | None = None,
     by: str | None = None,
     commit: bool = True,
+    fields: list[str] | None = None,
+    incident_type: str | None = None,
 ) -> IncidentView:
     """Record a change of descriptive fields; returns the incident after it."""
     from incidentctl.respond.lifecycle import append
 
     incident_id = ws.resolve_id(ref)
     changes: dict[str, Any] = {}
+    if title is not None or public_title is not None:
+        from incidentctl.org.private import refuse_narrative
+
+        refuse_narrative(ws.incident(incident_id), "title")
     if title is not None:
         changes["title"] = clean_text(title, "title", single_line=True, limit=200)
         refuse_secrets(title=changes["title"])
     if services is not None:
-        changes["services"] = sorted(
-            {clean_name(s, "service", ws.config.services) for s in services}
-        )
+        changes["services"] = sorted({ws.service(s) for s in services})
     if category is not None:
         changes["category"] = clean_name(category, "category", ws.config.categories)
     if drill is not None:
@@ -61,10 +65,18 @@ def set_fields(
         if original == incident_id:
             raise UsageError("an incident cannot be a duplicate of itself")
         changes["duplicate_of"] = original
+    if fields:
+        from incidentctl.org.fields import parse_assignments
+
+        changes["fields"] = parse_assignments(ws, fields)
+    if incident_type is not None:
+        from incidentctl.org.fields import incident_type as check_type
+
+        changes["incident_type"] = check_type(ws, incident_type)
     if not changes:
         raise UsageError(
-            "nothing to change: give --title, --public-title, --service, --category, --drill "
-            "or --duplicate-of"
+            "nothing to change: give --title, --public-title, --service, --category, --drill, "
+            "--duplicate-of, --field or --type"
         )
     outcome = append(
         ws,

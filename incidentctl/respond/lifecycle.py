@@ -16,7 +16,7 @@ from typing import Any, cast
 from incidentctl.core.errors import UsageError
 from incidentctl.core.ids import new_event_id, new_incident_id
 from incidentctl.core.severity import more_severe
-from incidentctl.core.text import clean_name, clean_person, clean_text, refuse_secrets
+from incidentctl.core.text import clean_name, clean_text, refuse_secrets
 from incidentctl.incident.admit import admit
 from incidentctl.incident.fold import fold, fold_state, heads
 from incidentctl.incident.state import State
@@ -119,8 +119,14 @@ def declare(
     commit: bool = True,
     detected_by: str | None = None,
     alert_group: str | None = None,
+    incident_type: str | None = None,
+    fields: list[str] | None = None,
+    private: bool = False,
 ) -> Outcome:
     """Open a new incident; returns it with its new id.
+
+    ``private`` keeps the title and summary in the private records repo (``private.repo``)
+    and writes a stub with the figures only here (:mod:`incidentctl.org.private`).
 
     ``at`` is when it was declared (default now); ``retrospective`` marks an incident
     recorded after the fact: no page is sent and the checklist says what was required.
@@ -128,7 +134,8 @@ def declare(
     title = clean_text(title, "title", single_line=True, limit=200)
     level = ws.severity(severity)
     config = ws.config
-    service_names = sorted({clean_name(s, "service", config.services) for s in services or []})
+    # An alert's service label is kept even when the catalog does not list it (lint warns).
+    service_names = sorted({ws.service(s, catalog=alert_group is None) for s in services or []})
     category_name = clean_name(category, "category", config.categories) if category else None
     now = ws.now()
     declared = ws.when(at) if at is not None else now
@@ -151,15 +158,30 @@ def declare(
         )
     if detected_by is not None and detected_by not in DETECTION_SOURCES:
         raise UsageError(f"--detected-by must be one of {', '.join(DETECTION_SOURCES)}")
-    person = clean_person(by) if by else ws.default_person()
-    roles = {"commander": clean_person(commander)} if commander else {}
+    from incidentctl.org import fields as custom
+
+    kind = custom.incident_type(ws, incident_type) if incident_type else None
+    values: dict[str, str | None] = {
+        k: v for k, v in custom.parse_assignments(ws, fields or []).items() if v is not None
+    }
+    person = ws.person(by) if by else ws.default_person()
+    roles = {"commander": ws.person(commander)} if commander else {}
     if roles and "commander" not in config.role_names():
         raise UsageError("this repo's config defines no 'commander' role")
     body = summary.strip()
     refuse_secrets(title=title, summary=body)
+    secret_ws = None
+    if private:
+        from incidentctl.org.private import PLACEHOLDER, private_workspace
+
+        secret_ws = private_workspace(ws)
+        full_title, full_body = title, body
+        title, body = PLACEHOLDER, ""
 
     with transaction.locked(ws.layout):
         existing = set(ws.layout.incident_ids())
+        if secret_ws is not None:
+            existing |= set(secret_ws.layout.incident_ids())
         incident_id = new_incident_id()
         while incident_id in existing:
             incident_id = new_incident_id()
@@ -185,7 +207,27 @@ def declare(
             roles=roles,
             detected_by=cast(DetectedBy | None, detected_by),
             retrospective=retrospective,
+            incident_type=kind if kind != "default" else None,
+            fields=values or None,
+            private=True if secret_ws is not None else None,
         )
+        if secret_ws is not None:
+            # The narrative first: a stub never exists without its private record.
+            with transaction.locked(secret_ws.layout):
+                full = record.model_copy(update={"title": full_title})
+                transaction.apply(
+                    secret_ws.layout,
+                    transaction.Change(
+                        message=f"incident({incident_id}): declare {level}: {full_title}",
+                        created={
+                            secret_ws.layout.incident_file(incident_id): render_incident(
+                                full, full_body
+                            ),
+                            secret_ws.layout.event_file(incident_id, event.id): render_event(event),
+                        },
+                    ),
+                    commit=commit,
+                )
         incident_path = ws.layout.incident_file(incident_id)
         event_path = ws.layout.event_file(incident_id, event.id)
         created = {
@@ -240,7 +282,7 @@ def append(
     """
     incident_id = ws.resolve_id(ref)
     when = ws.when(at)
-    person = clean_person(by) if by else ws.default_person()
+    person = ws.person(by) if by else ws.default_person()
     refuse_secrets(message=message)
     with transaction.locked(ws.layout):
         record, body = read_incident(ws.layout, incident_id)
@@ -268,6 +310,8 @@ def append(
         )
         after = admit(record, existing, event)
         path = ws.layout.event_file(incident_id, event.id)
+        if current.private:
+            event = _keep_private(ws, event, verb, commit)
         created = {path: render_event(event)}
         paged = None
         if page_if is not None and page_if(current, after):
@@ -279,6 +323,30 @@ def append(
         transaction.apply(ws.layout, change, commit=commit)
         result = load_incident(ws.layout, incident_id)
     return Outcome(result, event.id, ws.layout.relative(path), commit, _page_note(paged))
+
+
+def _keep_private(ws: Workspace, event: Event, verb: str, commit: bool) -> Event:
+    """Record ``event`` whole in the private repo; return what the stub may hold (the
+    event without its message). Refused when a message cannot reach the private repo."""
+    from incidentctl.core.errors import EnvironmentProblem
+    from incidentctl.org.private import private_workspace
+
+    secret_ws = private_workspace(ws, required=False)
+    if secret_ws is None or not secret_ws.layout.incident_dir(event.incident).is_dir():
+        if event.message:
+            raise EnvironmentProblem(
+                f"incident {event.incident} is private and its records repo is not available "
+                "here: the message cannot be kept out of this repo; nothing was written",
+                hint="set private.repo to a clone of the private records repo",
+            )
+        return event
+    with transaction.locked(secret_ws.layout):
+        change = transaction.Change(
+            message=f"incident({event.incident}): {verb}",
+            created={secret_ws.layout.event_file(event.incident, event.id): render_event(event)},
+        )
+        transaction.apply(secret_ws.layout, change, commit=commit)
+    return event.model_copy(update={"message": ""})
 
 
 def acknowledge(
@@ -389,7 +457,7 @@ def assign(
 ) -> Outcome:
     """Give a role to a person; a second assignment of the role is a handoff."""
     role_name = ws.role(role)
-    who = clean_person(person)
+    who = ws.person(person)
     return append(
         ws,
         ref,
@@ -438,8 +506,12 @@ def resolve(
     backfill: bool = False,
     commit: bool = True,
 ) -> Outcome:
-    """The incident is over."""
+    """The incident is over; refused while a field its type requires is not set."""
     cause = clean_name(root_cause_class, "root-cause class") if root_cause_class else None
+    if ws.config.fields:
+        from incidentctl.org.fields import refuse_missing
+
+        refuse_missing(ws, ws.incident(ref), "resolve")
     return append(
         ws,
         ref,

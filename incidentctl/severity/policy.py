@@ -69,6 +69,22 @@ def classify(config: Config, answers: Mapping[str, Answer]) -> Classified:
     raise UsageError("no classification rule matched; add a final rule without conditions")
 
 
+def suggest_type(config: Config, answers: Mapping[str, Answer]) -> str | None:
+    """The first incident type whose ``suggest_when`` conditions all hold (None: none do)."""
+    questions = {q.id: q for q in config.classification.questions}
+    for kind in config.types:
+        if not kind.suggest_when:
+            continue
+        if all(
+            (answer := answers.get(key)) is not None
+            and key in questions
+            and parse_condition(questions[key].kind, condition)(answer)
+            for key, condition in kind.suggest_when.items()
+        ):
+            return kind.name
+    return None
+
+
 def response_facts(response: ResponsePattern) -> dict[str, Any]:
     """The response pattern as a flat mapping (what policy tests compare)."""
     return response.model_dump()

@@ -93,14 +93,15 @@ def checklist(view: IncidentView, config: Config, now: datetime) -> Checklist | 
                 overdue = int((now - next_due).total_seconds() // 60)
         updates.append(UpdateDue(surface, every, last, next_due, overdue))
     pm_due = None
-    if response.postmortem_required and response.review_window_days and view.resolved_at:
+    pm_required = config.postmortem_required(view.type, view.severity)
+    if pm_required and response.review_window_days and view.resolved_at:
         pm_due = view.resolved_at + timedelta(days=response.review_window_days)
     return Checklist(
         view.severity,
         response.page,
         roles,
         updates,
-        response.postmortem_required,
+        pm_required,
         response.review_window_days,
         pm_due,
         retro,

@@ -95,6 +95,30 @@ def load(text: str, *, with_lines: bool = True) -> tuple[Any, dict[Path, int]]:
     return _build(node, (), lines, seen), lines
 
 
+def load_all(text: str) -> list[tuple[Any, dict[Path, int]]]:
+    """Parse every document of a YAML stream (``---`` separated), each with its lines
+    (1-based, counted from the start of the stream); empty documents are left out."""
+    _check_depth(text)
+    loader = _Loader(text)
+    found: list[tuple[Any, dict[Path, int]]] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None or (node.tag == PLAIN_TAG and node.value == ""):
+                continue
+            lines: dict[Path, int] = {}
+            found.append((_build(node, (), lines, set()), lines))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise YamlProblem(f"malformed YAML: {problem}", mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"malformed YAML: {exc}", None) from None
+    finally:
+        loader.dispose()
+    return found
+
+
 def _fast(node: Any, depth: int, seen: set[int]) -> Any:
     """:func:`_build` without recording lines (the bulk-read path); same checks."""
     if id(node) in seen:

@@ -149,6 +149,7 @@ def build(report: Report, first: str = "severity", explain: bool = False) -> lis
     }
     order = [first] + [b for b in BREAKDOWNS if b != first]
     sections = [headline, durations] + [_breakdown(b, groups[b]) for b in order]
+    sections += [_breakdown(name, found) for name, found in report.breakdowns.items()]
     esc = report.escalations
     sections.append(
         Section(

@@ -1,0 +1,1 @@
+"""The organisation around the incident: the service catalog, teams, people."""
