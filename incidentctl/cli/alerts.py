@@ -87,7 +87,7 @@ def serve(
                 "inside); refusing to accept alerts without authentication",
                 hint="write one token of printable characters into it, e.g. 'openssl rand -hex 32'",
             )
-    raise typer.Exit(run(workspace(ctx), host.strip("[]"), int(port_text), token))
+    run(workspace(ctx), host.strip("[]"), int(port_text), token)
 
 
 @alert_app.command("groups")

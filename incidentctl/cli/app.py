@@ -66,8 +66,10 @@ def repeated_repos(args: list[str]) -> list[str]:
 
 def _version(value: bool) -> None:
     if value:
+        from incidentctl.cli import stop
+
         typer.echo(f"incidentctl {__version__}")
-        raise typer.Exit(0)
+        stop()
 
 
 @app.callback()
@@ -91,7 +93,10 @@ def _root(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = Globals(repo=repo, debug=debug)
+    if isinstance(ctx.obj, Globals):  # the boundary's own object: it reads --debug there
+        ctx.obj.repo, ctx.obj.debug = repo, debug
+    else:
+        ctx.obj = Globals(repo=repo, debug=debug)
 
 
 from incidentctl.cli import (  # noqa: E402

@@ -7,39 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from incidentctl.cli import complete
+from incidentctl.cli.options import AtOpt, ByOpt, IdArg, JsonOpt, NoCommitOpt, PushOpt
 from incidentctl.cli.output import data_line, note, print_json, workspace
 
 if TYPE_CHECKING:
     from incidentctl.respond.lifecycle import Outcome
 
-IdArg = Annotated[
-    str,
-    typer.Argument(
-        metavar="ID",
-        help="Incident id or a unique prefix of it.",
-        autocompletion=complete.incident_ids,
-    ),
-]
-AtOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--at",
-        metavar="TIME",
-        help="When it happened: now, -15m, '2h ago', 14:05 (repo timezone) or ISO-8601.",
-    ),
-]
-ByOpt = Annotated[
-    str | None, typer.Option("--by", metavar="NAME", help="Who did it (default: git user.name).")
-]
-NoCommitOpt = Annotated[
-    bool, typer.Option("--no-commit", help="Write and stage the change but do not commit it.")
-]
 BackfillOpt = Annotated[
     bool, typer.Option("--backfill", help="Allow a time before the incident was declared.")
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
-PushOpt = Annotated[
-    bool, typer.Option("--push", help="Push after committing (exit 7 if it cannot).")
 ]
 MessageOpt = Annotated[str, typer.Option("--message", "-m", help="A note kept with the event.")]
 
@@ -629,14 +604,8 @@ def edit(
     postmortem: Annotated[bool, typer.Option("--postmortem", help="Edit the post-mortem.")] = False,
 ) -> None:
     """Open incident.md (or the post-mortem) in $VISUAL/$EDITOR; validate on save; commit."""
-    import sys
-
-    from incidentctl.core.errors import IncidentctlError
+    from incidentctl.cli.review import retry_edit
     from incidentctl.learn.editing import edit as run_edit
 
-    def retry(exc: IncidentctlError) -> bool:
-        note(f"error: {exc.message}")
-        return sys.stdin.isatty() and typer.confirm("Reopen the editor to fix it?", default=True)
-
-    changed = run_edit(workspace(ctx), incident, postmortem=postmortem, retry=retry)
+    changed = run_edit(workspace(ctx), incident, postmortem=postmortem, retry=retry_edit)
     note("saved and committed" if changed else "no changes")

@@ -79,7 +79,7 @@ def report(
     """Quarterly figures: MTTD, MTTR, frequency, escalations, repeat classes, trend."""
     if as_of is None and not repo and os.environ.get("INCIDENTCTL_NO_CACHE") != "1":
         prefetch_status(ctx)  # the report cache asks git whether anything changed
-    from incidentctl.core.errors import ExitCode, UsageError
+    from incidentctl.core.errors import UsageError
     from incidentctl.measure.formats import BREAKDOWNS
     from incidentctl.measure.reporting import ReportRequest, cached_json, run
     from incidentctl.workspace import Workspace
@@ -131,10 +131,10 @@ def report(
             sys.stdout.write(text)
         else:
             write_text(text, is_json=fmt == "json")
-    for name, problem in problems:
-        note(f"error: {name}: {problem.error.message}")
     if problems:
-        raise typer.Exit(int(ExitCode.INVALID_RECORD))
+        from incidentctl.core.errors import RecordError, several
+
+        raise several(RecordError, [f"{name}: {p.error.message}" for name, p in problems])
 
 
 def _render(result: object, fmt: str, by: str, explain: bool, terminal: bool) -> str | None:

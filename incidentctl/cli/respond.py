@@ -115,7 +115,7 @@ def policy_show(
 @policy_app.command("test")
 def policy_test(ctx: typer.Context) -> None:
     """Run policy-tests.yaml: each case's answers must give its expected severity/response."""
-    from incidentctl.core.errors import ExitCode
+    from incidentctl.core.errors import CheckFailed
     from incidentctl.severity.policy import run_tests
     from incidentctl.store.config_file import read_policy_tests
 
@@ -128,48 +128,26 @@ def policy_test(ctx: typer.Context) -> None:
             data_line(f"     {problem}")
     data_line(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     if failed:
-        raise typer.Exit(int(ExitCode.CHECK_FAILED))
+        raise CheckFailed(
+            f"policy test: {len(failed)} of {len(results)} case(s) failed", reported=True
+        )
 
 
-def classify(ctx: typer.Context) -> None:
+def classify(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+) -> None:
     """Answer the policy's criteria questions (as flags or interactively); get the severity.
 
     Flags come from the policy's questions: --data-loss / --no-data-loss for yes-no
     questions, --users-affected 30% for percent questions. Missing answers are asked when
     stdin is a terminal.
     """
-    from incidentctl.core.errors import UsageError
     from incidentctl.severity.policy import classify as run_classify
-    from incidentctl.severity.policy import parse_answer
+    from incidentctl.severity.policy import parse_answer, parse_answer_flags
 
-    ws = workspace(ctx)
-    config = ws.config
-    questions = {q.id: q for q in config.classification.questions}
-    answers: dict[str, bool | float] = {}
-    args = list(ctx.args)
-    as_json = "--json" in args
-    args = [a for a in args if a != "--json"]
-    while args:
-        flag = args.pop(0)
-        if not flag.startswith("--"):
-            raise UsageError(
-                f"unexpected argument {flag!r}; answers are flags like "
-                "--customer-facing or --users-affected 30%"
-            )
-        name, _, inline = flag[2:].partition("=")
-        negate = name.startswith("no-") and name[3:].replace("-", "_") in questions
-        key = (name[3:] if negate else name).replace("-", "_")
-        question = questions.get(key)
-        if question is None:
-            flags = ", ".join("--" + q.replace("_", "-") for q in questions)
-            raise UsageError(f"unknown question --{name}; the policy asks: {flags}")
-        if question.kind == "yes-no":
-            answers[key] = parse_answer(question, inline) if inline else not negate
-        else:
-            value = inline or (args.pop(0) if args else "")
-            if not value:
-                raise UsageError(f"--{name} needs a value, e.g. --{name} 30%")
-            answers[key] = parse_answer(question, value)
+    config = workspace(ctx).config
+    answers = parse_answer_flags(config.classification.questions, ctx.args)
     if sys.stdin.isatty() and not as_json:
         for question in config.classification.questions:
             if question.id not in answers:
@@ -229,13 +207,14 @@ def statuspage_build(
     """Write index.html, feed.json and feed.atom from customer-facing data only."""
     from pathlib import Path
 
+    from incidentctl.cli import warn
     from incidentctl.comms import statuspage
 
     base = statuspage.base_url(base_url) if base_url is not None else None
     ws = workspace(ctx)
     views, problems = ws.incidents()
     for problem in problems:
-        note(f"warning: skipped {problem.incident_id}: {problem.error.message}")
+        warn(f"skipped {problem.incident_id}: {problem.error.message}")
     written = statuspage.build(
         views,
         severity_names=ws.config.severity_names(),

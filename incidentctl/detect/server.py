@@ -151,8 +151,8 @@ class _Server(ThreadingHTTPServer):
         Receiver.log(f"connection from {client_address!r} failed: {type(exc).__name__}: {exc}")
 
 
-def serve(ws: Workspace, host: str, port: int, token: str | None) -> int:
-    """Run until SIGTERM or Ctrl-C; returns the process exit code."""
+def serve(ws: Workspace, host: str, port: int, token: str | None) -> None:
+    """Run until SIGTERM or Ctrl-C."""
     receiver = Receiver(ws, token)
     receiver.flush()  # commit anything a previous run stored but did not commit
     try:
@@ -183,4 +183,3 @@ def serve(ws: Workspace, host: str, port: int, token: str | None) -> int:
         httpd.server_close()
         receiver.flush()
         receiver.log(f"stopped; {receiver.stored} alert(s) received")
-    return 0
