@@ -25,6 +25,7 @@ class Globals:
 
     repo: str | None
     debug: bool
+    repo_from_env: bool = False  # $INCIDENTCTL_REPO, a default rather than a choice
 
 
 def repeated_repos(args: list[str]) -> list[str]:
@@ -93,10 +94,12 @@ def _root(
         ),
     ] = False,
 ) -> None:
+    source = ctx.get_parameter_source("repo")  # typer may vendor its own click
+    from_env = source is not None and source.name == "ENVIRONMENT"
     if isinstance(ctx.obj, Globals):  # the boundary's own object: it reads --debug there
-        ctx.obj.repo, ctx.obj.debug = repo, debug
+        ctx.obj.repo, ctx.obj.debug, ctx.obj.repo_from_env = repo, debug, from_env
     else:
-        ctx.obj = Globals(repo=repo, debug=debug)
+        ctx.obj = Globals(repo=repo, debug=debug, repo_from_env=from_env)
 
 
 from incidentctl.cli import (  # noqa: E402

@@ -522,7 +522,13 @@ def set_(
         bool | None, typer.Option("--drill/--not-drill", help="Mark as a drill or not.")
     ] = None,
     duplicate_of: Annotated[
-        str | None, typer.Option("--duplicate-of", metavar="ID", help="Mark as a duplicate.")
+        str | None,
+        typer.Option(
+            "--duplicate-of",
+            metavar="ID",
+            help="Mark as a duplicate.",
+            autocompletion=complete.incident_ids,
+        ),
     ] = None,
     public_title: Annotated[
         str | None,

@@ -40,10 +40,6 @@ IdArg = Annotated[
         autocompletion=complete.incident_ids,
     ),
 ]
-IdOpt = Annotated[
-    str | None,
-    typer.Option(metavar="ID", help="Incident id or prefix.", autocompletion=complete.incident_ids),
-]
 AtOpt = Annotated[
     str | None,
     typer.Option(

@@ -6,13 +6,14 @@ from typing import Annotated
 
 import typer
 
+from incidentctl.cli.options import IdArg, JsonOpt
 from incidentctl.cli.output import data_line, note, print_json, raise_skipped, workspace
 
 
 def show(
     ctx: typer.Context,
-    incident: Annotated[str, typer.Argument(metavar="ID", help="Incident id or unique prefix.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    incident: IdArg,
+    as_json: JsonOpt = False,
 ) -> None:
     """Show an incident's derived state and its whole ordered timeline."""
     from incidentctl.cli.render import show as render_show
@@ -44,7 +45,7 @@ def list_(
         str | None, typer.Option("--until", metavar="TIME", help="Declared before TIME.")
     ] = None,
     no_drills: Annotated[bool, typer.Option("--no-drills", help="Leave drills out.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array on stdout.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """List incidents, newest first."""
     from incidentctl.cli.render import table

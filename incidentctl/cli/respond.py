@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from incidentctl.cli.options import AtOpt, ByOpt, IdArg, JsonOpt, NoCommitOpt
 from incidentctl.cli.output import data_line, note, print_json, workspace, write_text
 
 comms_app = typer.Typer(help="Draft and record incident communications.", no_args_is_help=True)
@@ -18,7 +19,7 @@ SurfaceOpt = Annotated[str, typer.Option("--surface", help="internal, customer o
 @comms_app.command("draft")
 def comms_draft(
     ctx: typer.Context,
-    incident: Annotated[str, typer.Argument(metavar="ID")],
+    incident: IdArg,
     surface: SurfaceOpt = "internal",
 ) -> None:
     """Draft an update for a surface from the incident's state and its template."""
@@ -30,12 +31,12 @@ def comms_draft(
 @comms_app.command("post")
 def comms_post(
     ctx: typer.Context,
-    incident: Annotated[str, typer.Argument(metavar="ID")],
+    incident: IdArg,
     text: Annotated[str, typer.Argument(help="The text that was sent ('-' reads stdin).")],
     surface: SurfaceOpt = "internal",
-    at: Annotated[str | None, typer.Option("--at", metavar="TIME")] = None,
-    by: Annotated[str | None, typer.Option("--by", metavar="NAME")] = None,
-    no_commit: Annotated[bool, typer.Option("--no-commit")] = False,
+    at: AtOpt = None,
+    by: ByOpt = None,
+    no_commit: NoCommitOpt = False,
 ) -> None:
     """Record that an update was sent on a surface (resets that surface's cadence)."""
     from incidentctl.comms import updates as comms
@@ -49,7 +50,7 @@ def comms_post(
 
 def roles(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """The coordination roles: what each does and explicitly does not do."""
     config = workspace(ctx).config
@@ -67,7 +68,7 @@ def roles(
 @policy_app.command("show")
 def policy_show(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Print the severity policy: levels, criteria, examples and response patterns."""
     config = workspace(ctx).config
@@ -135,7 +136,7 @@ def policy_test(ctx: typer.Context) -> None:
 
 def classify(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Answer the policy's criteria questions (as flags or interactively); get the severity.
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from incidentctl.cli.options import IdArg, JsonOpt
 from incidentctl.cli.output import data_line, note, print_json, workspace, write_text
 
 if TYPE_CHECKING:
@@ -18,9 +19,7 @@ postmortem_app = typer.Typer(
     help="Blameless post-mortems: draft, review, publish.", no_args_is_help=True
 )
 action_app = typer.Typer(help="Action items tracked to completion.", no_args_is_help=True)
-IdArg = Annotated[str, typer.Argument(metavar="ID", help="Incident id or unique prefix.")]
 ActionArg = Annotated[str, typer.Argument(metavar="ACTION", help="Action id or prefix.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 
 
 def retry_edit(exc: IncidentctlError) -> bool:

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from incidentctl.cli import complete
+from incidentctl.cli.options import ByOpt, JsonOpt
 from incidentctl.cli.output import data_line, note, print_json, workspace
 
 runbook_app = typer.Typer(
@@ -19,13 +21,19 @@ NameArg = Annotated[str, typer.Argument(metavar="NAME", help="Runbook name (file
 def list_(
     ctx: typer.Context,
     for_incident: Annotated[
-        str | None, typer.Option("--for", metavar="ID", help="Suggest runbooks for an incident.")
+        str | None,
+        typer.Option(
+            "--for",
+            metavar="ID",
+            help="Suggest runbooks for an incident.",
+            autocompletion=complete.incident_ids,
+        ),
     ] = None,
     stale: Annotated[
         bool,
         typer.Option("--stale", help="Automated steps not exercised recently; reviews overdue."),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """List runbooks, or those matching an incident, or the stale ones."""
     from incidentctl.runbooks import runbook as runbooks
@@ -106,7 +114,12 @@ def run(
     name: NameArg,
     incident: Annotated[
         str | None,
-        typer.Option("--incident", metavar="ID", help="Record each step in this incident."),
+        typer.Option(
+            "--incident",
+            metavar="ID",
+            help="Record each step in this incident.",
+            autocompletion=complete.incident_ids,
+        ),
     ] = None,
     step: Annotated[int | None, typer.Option("--step", min=1, help="Only this step.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would run.")] = False,
@@ -127,7 +140,7 @@ def run(
         list[str] | None,
         typer.Option("--param", metavar="KEY=VALUE", help="Fill {KEY} in step commands."),
     ] = None,
-    by: Annotated[str | None, typer.Option("--by", metavar="NAME")] = None,
+    by: ByOpt = None,
 ) -> None:
     """Run a runbook's steps: manual ones are shown, others run without a shell."""
     from incidentctl.core.errors import CheckFailed
