@@ -48,16 +48,17 @@ def _checklist(ctx: typer.Context, outcome: Outcome, *, downgrade: bool = False)
 def _report(outcome: Outcome, what: str, as_json: bool) -> None:
     view = outcome.incident
     if as_json:
-        print_json(
-            {
-                "id": view.id,
-                "event_id": outcome.event_id,
-                "status": view.status,
-                "severity": view.severity,
-                "committed": outcome.committed,
-                "path": outcome.path,
-            }
+        from incidentctl.models.outputs import EventResult
+
+        result = EventResult(
+            id=view.id,
+            event_id=outcome.event_id,
+            status=view.status,
+            severity=view.severity,
+            committed=outcome.committed,
+            path=outcome.path,
         )
+        print_json(result.model_dump(mode="json"))
     suffix = "" if outcome.committed else " (staged, not committed)"
     note(f"{view.id}: {what} [{view.severity}, {view.status}]{suffix}")
 

@@ -53,9 +53,11 @@ def roles(
     as_json: JsonOpt = False,
 ) -> None:
     """The coordination roles: what each does and explicitly does not do."""
+    from incidentctl.models.outputs import RoleView, view_of
+
     config = workspace(ctx).config
     if as_json:
-        print_json([role.model_dump() for role in config.roles])
+        print_json([view_of(RoleView, role).model_dump(mode="json") for role in config.roles])
         return
     for role in config.roles:
         data_line(f"{role.name} — {role.title}")
@@ -71,15 +73,16 @@ def policy_show(
     as_json: JsonOpt = False,
 ) -> None:
     """Print the severity policy: levels, criteria, examples and response patterns."""
+    from incidentctl.models.outputs import PolicyView
+
     config = workspace(ctx).config
     if as_json:
-        print_json(
-            {
-                "severities": [s.model_dump() for s in config.severities],
-                "classification": config.classification.model_dump(),
-                "roles": [r.model_dump() for r in config.roles],
-            }
-        )
+        policy = {
+            "severities": [s.model_dump(mode="json") for s in config.severities],
+            "classification": config.classification.model_dump(mode="json"),
+            "roles": [r.model_dump(mode="json") for r in config.roles],
+        }
+        print_json(PolicyView.model_validate(policy).model_dump(mode="json"))
         return
     for level in config.severities:
         r = level.response
@@ -165,15 +168,18 @@ def classify(
     result = run_classify(config, answers)
     response = config.level(result.severity).response
     if as_json:
-        print_json(
+        from incidentctl.models.outputs import ClassifyResult
+
+        shown = ClassifyResult.model_validate(
             {
                 "severity": result.severity,
                 "because": result.because,
                 "matched": result.matched,
                 "unanswered": result.unanswered,
-                "response": response.model_dump(),
+                "response": response.model_dump(mode="json"),
             }
         )
+        print_json(shown.model_dump(mode="json"))
         return
     data_line(result.severity)
     note(f"because: {result.because}")

@@ -76,16 +76,18 @@ def pm_list(
     if overdue:
         rows = [r for r in rows if r.overdue_days > 0]
     if as_json:
+        from incidentctl.models.outputs import ReviewDueView
+
         print_json(
             [
-                {
-                    "incident": r.incident_id,
-                    "title": r.title,
-                    "severity": r.severity,
-                    "status": r.status,
-                    "due": r.due.isoformat() if r.due else None,
-                    "overdue_days": r.overdue_days,
-                }
+                ReviewDueView(
+                    incident=r.incident_id,
+                    title=r.title,
+                    severity=r.severity,
+                    status=r.status,
+                    due=r.due.isoformat() if r.due else None,
+                    overdue_days=r.overdue_days,
+                ).model_dump(mode="json")
                 for r in rows
             ]
         )
@@ -176,9 +178,11 @@ def similar(ctx: typer.Context, incident: IdArg, as_json: JsonOpt = False) -> No
 
     matches = postmortem.similar(workspace(ctx), incident)
     if as_json:
+        from incidentctl.models.outputs import SimilarView
+
         print_json(
             [
-                {"id": m.id, "title": m.title, "score": m.score, "reasons": m.reasons}
+                SimilarView(id=m.id, title=m.title, score=m.score, reasons=m.reasons).model_dump()
                 for m in matches
             ]
         )
@@ -251,7 +255,7 @@ def action_list(
         incident=incident_id,
     )
     if as_json:
-        print_json([i.model_dump() for i in items])
+        print_json([i.model_dump(mode="json") for i in items])
     elif overdue:
         groups: dict[str, list[ActionView]] = {}
         for item in items:

@@ -36,6 +36,7 @@ def list_(
     as_json: JsonOpt = False,
 ) -> None:
     """List runbooks, or those matching an incident, or the stale ones."""
+    from incidentctl.models.outputs import RunbookRow, RunbookSuggestion, StaleRunbook
     from incidentctl.runbooks import runbook as runbooks
 
     ws = workspace(ctx)
@@ -43,7 +44,9 @@ def list_(
         views, _ = ws.incidents()
         found = runbooks.stale(ws, views, ws.now().astimezone(ws.zone).date())
         if as_json:
-            print_json([{"runbook": s.name, "problem": s.problem} for s in found])
+            print_json(
+                [StaleRunbook(runbook=s.name, problem=s.problem).model_dump() for s in found]
+            )
         for item in [] if as_json else found:
             data_line(f"{item.name}: {item.problem}")
         if not found and not as_json:
@@ -53,7 +56,10 @@ def list_(
         suggestions = runbooks.suggest(ws, ws.incident(for_incident))
         if as_json:
             print_json(
-                [{"runbook": s.name, "title": s.title, "reasons": s.reasons} for s in suggestions]
+                [
+                    RunbookSuggestion(runbook=s.name, title=s.title, reasons=s.reasons).model_dump()
+                    for s in suggestions
+                ]
             )
             return
         for s in suggestions:
@@ -75,7 +81,7 @@ def list_(
             }
         )
     if as_json:
-        print_json(rows)
+        print_json([RunbookRow.model_validate(row).model_dump() for row in rows])
         return
     for row in rows:
         data_line(
