@@ -25,6 +25,8 @@ from incidentctl.store.records import load_incident
 if TYPE_CHECKING:
     from incidentctl.store.bulk import LoadProblem, Progress
 
+NO_CACHE_ENV = "INCIDENTCTL_NO_CACHE"
+
 
 @dataclass
 class Workspace:
@@ -32,12 +34,19 @@ class Workspace:
 
     layout: Layout
     clock: Clock = system_clock
+    use_cache: bool = True  # False: every read is fresh (``INCIDENTCTL_NO_CACHE=1``)
     _now: datetime | None = field(default=None, repr=False)
 
     @classmethod
-    def open(cls, repo: str | None = None, *, clock: Clock = system_clock) -> Workspace:
-        """Find the records repo (``repo``, ``$INCIDENTCTL_REPO`` or walking up from cwd)."""
-        return cls(find_root(explicit=repo), clock)
+    def open(
+        cls, repo: str | None = None, *, clock: Clock = system_clock, use_cache: bool | None = None
+    ) -> Workspace:
+        """Find the records repo (``repo``, ``$INCIDENTCTL_REPO`` or walking up from cwd).
+        The edge of the library: ``$INCIDENTCTL_NO_CACHE`` is read here, once, unless
+        ``use_cache`` says."""
+        if use_cache is None:
+            use_cache = os.environ.get(NO_CACHE_ENV) != "1"
+        return cls(find_root(explicit=repo), clock, use_cache)
 
     @property
     def root(self) -> Path:
@@ -119,7 +128,7 @@ class Workspace:
         from incidentctl.store import bulk
 
         found = None
-        if os.environ.get("INCIDENTCTL_NO_CACHE") != "1":
+        if self.use_cache:
             found = bulk.load_cached(self.layout, as_of, progress, slim=slim)
         if found is None:
             snapshot = (

@@ -36,7 +36,7 @@ class Receiver:
 
     def fresh(self) -> Workspace:
         """A workspace with its own notion of now (one per flush; config re-read)."""
-        return Workspace(self.ws.layout, self.ws.clock)
+        return Workspace(self.ws.layout, self.ws.clock, self.ws.use_cache)
 
     def flush(self) -> None:
         """Commit what was received since the last flush, then auto-declare."""
