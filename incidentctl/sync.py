@@ -58,12 +58,22 @@ def _pull_failure(ws: Workspace, output: str) -> EnvironmentProblem:
     )
 
 
+def _git_reason(text: str) -> str:
+    """git's own reason: its first ``fatal:``/``error:`` line (the lines after it are
+    advice, e.g. a usage fragment like ``git push <name>``), else its last line."""
+    for line in text.splitlines():
+        for prefix in ("fatal:", "error:"):
+            if line.strip().startswith(prefix):
+                return line.strip()[len(prefix) :].strip() or _last_line(text)
+    return _last_line(text)
+
+
 def push(ws: Workspace, remote: str | None = None) -> None:
     """Push; raise :class:`NotPushedError` (exit 7) when the remote rejects or is unreachable."""
     proc = gitrepo.push(ws.root, remote)
     if proc.returncode != 0:
         raise NotPushedError(
-            f"saved and committed locally, but not pushed: {_last_line(proc.stderr)}",
+            f"saved and committed locally, but not pushed: {_git_reason(proc.stderr)}",
             hint="run 'incidentctl sync --push' when the remote is reachable",
         )
 

@@ -47,22 +47,35 @@ def named_zone(name: str, what: str = "--tz") -> tzinfo:
         ) from None
 
 
+NO_CACHE_ENV = "INCIDENTCTL_NO_CACHE"
+
+
 @dataclass
 class Workspace:
     """A records repo opened for reading and writing."""
 
     layout: Layout
     clock: Clock = system_clock
+    use_cache: bool = True  # False: every read is fresh (``INCIDENTCTL_NO_CACHE=1``)
     _now: datetime | None = field(default=None, repr=False)
     tz: str | None = None
     """The zone for display and input (``--tz``); None: ``$INCIDENTCTL_TZ``, else the repo's."""
 
     @classmethod
     def open(
-        cls, repo: str | None = None, *, clock: Clock = system_clock, tz: str | None = None
+        cls,
+        repo: str | None = None,
+        *,
+        clock: Clock = system_clock,
+        tz: str | None = None,
+        use_cache: bool | None = None,
     ) -> Workspace:
-        """Find the records repo (``repo``, ``$INCIDENTCTL_REPO`` or walking up from cwd)."""
-        return cls(find_root(explicit=repo), clock, tz=tz)
+        """Find the records repo (``repo``, ``$INCIDENTCTL_REPO`` or walking up from cwd).
+        The edge of the library: ``$INCIDENTCTL_NO_CACHE`` is read here, once, unless
+        ``use_cache`` says."""
+        if use_cache is None:
+            use_cache = os.environ.get(NO_CACHE_ENV) != "1"
+        return cls(find_root(explicit=repo), clock, use_cache=use_cache, tz=tz)
 
     @property
     def root(self) -> Path:
@@ -218,7 +231,7 @@ class Workspace:
         from incidentctl.store import bulk
 
         found: tuple[list[IncidentView], list[LoadProblem]] | None = None
-        if os.environ.get("INCIDENTCTL_NO_CACHE") != "1":
+        if self.use_cache:
             found = bulk.load_cached(self.layout, as_of, progress, slim=slim)
         if found is None:
             snapshot = (

@@ -162,3 +162,61 @@ def test_schema_and_lint_agree(
     rel = path.relative_to(repo).as_posix()
     lint_ok = not [f for f in lint["findings"] if f["path"] == rel and f["severity"] == "error"]
     assert (schema_ok, lint_ok) == (valid, valid), lint["findings"]
+
+
+def test_every_json_output_follows_its_view_schema(cli: Cli, repo: Path) -> None:
+    """Each --json output beyond show/list/declare, run for real and validated."""
+    import sys
+
+    from test_runbooks import RUNBOOK
+
+    from conftest import git
+
+    (repo / "runbooks" / "checkout-errors.md").write_text(
+        RUNBOOK.replace("PYTHON", json.dumps(sys.executable)), encoding="utf-8"
+    )
+    git(repo, "add", "runbooks")
+    git(repo, "commit", "-qm", "runbook")
+    first = cli.ok("declare", "Checkout errors", "-s", "sev1", "--service", "checkout").out
+    first = first.strip()
+    checked: dict[str, object] = {
+        "event-result": cli.ok("ack", first, "--json").json(),
+        "roles": cli.ok("roles", "--json").json(),
+        "policy": cli.ok("policy", "show", "--json").json(),
+        "classify": cli.ok("classify", "--json").json(),
+        "runbook-list": cli.ok("runbook", "list", "--json").json(),
+        "runbook-suggest": cli.ok("runbook", "list", "--for", first, "--json").json(),
+        "runbook-stale": cli.ok("runbook", "list", "--stale", "--json").json(),
+    }
+    for command in (
+        ("update", first, "looking", "--status", "identified"),
+        ("severity", first, "sev2", "--reason", "smaller"),
+        ("assign", first, "commander", "ann"),
+        ("mitigate", first),
+        ("resolve", first, "--root-cause-class", "deploy"),
+        ("reopen", first, "--reason", "back"),
+        ("correct", first, "--reason", "logs", "--root-cause-class", "config-change"),
+        ("resolve", first),
+    ):
+        jsonschema.validate(cli.ok(*command, "--json").json(), _schema("event-result"))
+    second = cli.ok(
+        "declare",
+        "Checkout errors again",
+        "-s",
+        "sev2",
+        "--service",
+        "checkout",
+        now="2026-11-30T12:00:00Z",
+    )
+    cli.ok("postmortem", "new", first, "--no-edit")
+    cli.ok("action", "add", first, "Alert on 5xx", "--owner", "dana")
+    checked["postmortem-list"] = cli.ok("postmortem", "list", "--json").json()
+    checked["similar"] = cli.ok("similar", second.out.strip(), "--json").json()
+    checked["action-list"] = cli.ok("action", "list", "--json").json()
+    for name, data in checked.items():
+        assert data, f"{name}: nothing to validate"
+        jsonschema.validate(data, _schema(name))
+    declined = cli.ok("declare", "Not one", "-s", "sev3").out.strip()
+    jsonschema.validate(
+        cli.ok("decline", declined, "--reason", "noise", "--json").json(), _schema("event-result")
+    )

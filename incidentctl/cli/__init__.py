@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from incidentctl.core.errors import ExitCode, IncidentctlError
 
@@ -16,6 +17,28 @@ def _say(line: str) -> None:
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
+
+
+def show_error(exc: IncidentctlError) -> None:
+    """The one way an error reaches a person: an ``error:`` line per message, then the
+    hint. The boundary uses it; so does a command that asks whether to try again."""
+    lines = exc.lines()
+    for line in lines:
+        _say(f"error: {line}")
+    if exc.hint and lines:
+        _say(f"hint: {exc.hint}")
+
+
+def warn(text: str) -> None:
+    """A problem that does not stop the command (a record skipped): one ``warning:`` line."""
+    _say(f"warning: {text}")
+
+
+def stop() -> NoReturn:
+    """End the command successfully now (``--version``, from an eager option)."""
+    import typer
+
+    raise typer.Exit(int(ExitCode.OK))
 
 
 def _refuse_undecodable(args: list[str]) -> None:
@@ -42,20 +65,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import typer
 
+    from incidentctl.cli.app import Globals
+
     args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args
+    options = Globals(repo=None, debug=False)  # filled in by the global options
     try:
         _refuse_undecodable(args)
         from incidentctl.cli.app import app, repeated_repos
 
-        result = app(args=repeated_repos(args), prog_name="incidentctl", standalone_mode=False)
-        return int(result) if isinstance(result, int) else 0
+        result = app(
+            args=repeated_repos(args), prog_name="incidentctl", standalone_mode=False, obj=options
+        )
+        return int(result) if isinstance(result, int) else int(ExitCode.OK)  # --version
     except IncidentctlError as exc:
-        if debug:
+        if options.debug:
             raise
-        _say(f"error: {exc.message}")
-        if exc.hint:
-            _say(f"hint: {exc.hint}")
+        show_error(exc)
         return int(exc.exit_code)
     except click.NoArgsIsHelpError:
         return int(ExitCode.USAGE)
@@ -80,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except Exception as exc:
-        if debug:
+        if options.debug:
             raise
         _say(f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
         return int(ExitCode.INTERNAL)

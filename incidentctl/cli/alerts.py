@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from incidentctl.cli.options import IdArg, JsonOpt, NoCommitOpt
 from incidentctl.cli.output import data_line, note, print_json, workspace
 
 alert_app = typer.Typer(
@@ -23,7 +24,7 @@ def ingest(
         str,
         typer.Argument(metavar="FILE|-", help="Alertmanager payload or generic JSON / JSON lines."),
     ] = "-",
-    no_commit: Annotated[bool, typer.Option("--no-commit")] = False,
+    no_commit: NoCommitOpt = False,
 ) -> None:
     """Store alerts from a file or stdin (a repeated delivery is stored once), then commit."""
     from incidentctl.core.errors import UsageError
@@ -87,14 +88,14 @@ def serve(
                 "inside); refusing to accept alerts without authentication",
                 hint="write one token of printable characters into it, e.g. 'openssl rand -hex 32'",
             )
-    raise typer.Exit(run(workspace(ctx), host.strip("[]"), int(port_text), token))
+    run(workspace(ctx), host.strip("[]"), int(port_text), token)
 
 
 @alert_app.command("groups")
 def groups(
     ctx: typer.Context,
     open_: Annotated[bool, typer.Option("--open", help="Only firing groups.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Alert groups: first fired, last seen, count, status, linked incident."""
     from incidentctl.core.display import local
@@ -120,7 +121,7 @@ def groups(
 def link(
     ctx: typer.Context,
     group: Annotated[str, typer.Argument(metavar="GROUP", help="Alert group id or prefix.")],
-    incident: Annotated[str, typer.Argument(metavar="ID", help="Incident id or prefix.")],
+    incident: IdArg,
 ) -> None:
     """Attach an alert group to an existing incident instead of declaring a new one."""
     from incidentctl.detect import promote, service

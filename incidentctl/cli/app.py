@@ -26,6 +26,7 @@ class Globals:
     repo: str | None
     debug: bool
     tz: str | None = None
+    repo_from_env: bool = False  # $INCIDENTCTL_REPO, a default rather than a choice
 
 
 def repeated_repos(args: list[str]) -> list[str]:
@@ -67,8 +68,10 @@ def repeated_repos(args: list[str]) -> list[str]:
 
 def _version(value: bool) -> None:
     if value:
+        from incidentctl.cli import stop
+
         typer.echo(f"incidentctl {__version__}")
-        raise typer.Exit(0)
+        stop()
 
 
 @app.callback()
@@ -106,7 +109,13 @@ def _root(
 
         named_zone(tz, "--tz")
         DISPLAY_ZONE.set(tz.strip())
-    ctx.obj = Globals(repo=repo, debug=debug, tz=tz)
+    source = ctx.get_parameter_source("repo")  # typer may vendor its own click
+    from_env = source is not None and source.name == "ENVIRONMENT"
+    if isinstance(ctx.obj, Globals):  # the boundary's own object: it reads --debug there
+        ctx.obj.repo, ctx.obj.debug, ctx.obj.repo_from_env = repo, debug, from_env
+        ctx.obj.tz = tz
+    else:
+        ctx.obj = Globals(repo=repo, debug=debug, repo_from_env=from_env, tz=tz)
 
 
 from incidentctl.cli import (  # noqa: E402

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from incidentctl.cli.options import IdArg
 from incidentctl.cli.output import data_line, note, workspace
 
 import_app = typer.Typer(help="Bring history in: status pages, CSV exports.", no_args_is_help=True)
@@ -81,7 +82,7 @@ def import_csv(
 @timeline_app.command("import")
 def timeline_import(
     ctx: typer.Context,
-    incident: Annotated[str, typer.Argument(metavar="ID")],
+    incident: IdArg,
     file: Annotated[Path, typer.Argument(help="Slack channel export JSON, or a transcript.")],
     fmt: Annotated[
         str | None, typer.Option("--format", help="slack or transcript (default: by content).")

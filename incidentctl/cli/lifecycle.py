@@ -7,47 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from incidentctl.cli import complete
+from incidentctl.cli.options import AtOpt, ByOpt, IdArg, JsonOpt, NoCommitOpt, PushOpt
 from incidentctl.cli.output import data_line, note, print_json, workspace
 
 if TYPE_CHECKING:
     from incidentctl.respond.lifecycle import Outcome
 
-IdArg = Annotated[
-    str,
-    typer.Argument(
-        metavar="ID",
-        help="Incident id or a unique prefix of it.",
-        autocompletion=complete.incident_ids,
-    ),
-]
-AtOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--at",
-        metavar="TIME",
-        help="When it happened: now, -15m, '15 min ago', 14:05, 2:05pm, 'yesterday 14:00', "
-        "'2026-12-02 14:00' (repo time zone or --tz) or ISO-8601 with an offset.",
-    ),
-]
-ByOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--by",
-        metavar="NAME",
-        help="Who did it: a handle, name, email or git identity from the people directory "
-        "(default: git user.email/user.name resolved through it).",
-        autocompletion=complete.people,
-    ),
-]
-NoCommitOpt = Annotated[
-    bool, typer.Option("--no-commit", help="Write and stage the change but do not commit it.")
-]
 BackfillOpt = Annotated[
     bool, typer.Option("--backfill", help="Allow a time before the incident was declared.")
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
-PushOpt = Annotated[
-    bool, typer.Option("--push", help="Push after committing (exit 7 if it cannot).")
 ]
 MessageOpt = Annotated[str, typer.Option("--message", "-m", help="A note kept with the event.")]
 FieldOpt = Annotated[
@@ -99,16 +66,17 @@ def _checklist(ctx: typer.Context, outcome: Outcome, *, downgrade: bool = False)
 def _report(outcome: Outcome, what: str, as_json: bool) -> None:
     view = outcome.incident
     if as_json:
-        print_json(
-            {
-                "id": view.id,
-                "event_id": outcome.event_id,
-                "status": view.status,
-                "severity": view.severity,
-                "committed": outcome.committed,
-                "path": outcome.path,
-            }
+        from incidentctl.models.outputs import EventResult
+
+        result = EventResult(
+            id=view.id,
+            event_id=outcome.event_id,
+            status=view.status,
+            severity=view.severity,
+            committed=outcome.committed,
+            path=outcome.path,
         )
+        print_json(result.model_dump(mode="json"))
     suffix = "" if outcome.committed else " (staged, not committed)"
     note(f"{view.id}: {what} [{view.severity}, {view.status}]{suffix}")
 
@@ -608,7 +576,13 @@ def set_(
         bool | None, typer.Option("--drill/--not-drill", help="Mark as a drill or not.")
     ] = None,
     duplicate_of: Annotated[
-        str | None, typer.Option("--duplicate-of", metavar="ID", help="Mark as a duplicate.")
+        str | None,
+        typer.Option(
+            "--duplicate-of",
+            metavar="ID",
+            help="Mark as a duplicate.",
+            autocompletion=complete.incident_ids,
+        ),
     ] = None,
     public_title: Annotated[
         str | None,
@@ -702,14 +676,8 @@ def edit(
     postmortem: Annotated[bool, typer.Option("--postmortem", help="Edit the post-mortem.")] = False,
 ) -> None:
     """Open incident.md (or the post-mortem) in $VISUAL/$EDITOR; validate on save; commit."""
-    import sys
-
-    from incidentctl.core.errors import IncidentctlError
+    from incidentctl.cli.review import retry_edit
     from incidentctl.learn.editing import edit as run_edit
 
-    def retry(exc: IncidentctlError) -> bool:
-        note(f"error: {exc.message}")
-        return sys.stdin.isatty() and typer.confirm("Reopen the editor to fix it?", default=True)
-
-    changed = run_edit(workspace(ctx), incident, postmortem=postmortem, retry=retry)
+    changed = run_edit(workspace(ctx), incident, postmortem=postmortem, retry=retry_edit)
     note("saved and committed" if changed else "no changes")

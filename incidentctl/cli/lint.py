@@ -36,7 +36,7 @@ def lint(
     """Check every record: schema, integrity, chronology, policy, secrets."""
     if changed_since:
         prefetch_status(ctx)
-    from incidentctl.core.errors import ExitCode, UsageError
+    from incidentctl.core.errors import CheckFailed, UsageError
     from incidentctl.lint import output, runner
 
     if fmt not in output.FORMATS:
@@ -56,7 +56,12 @@ def lint(
         is_json=fmt in ("json", "sarif", "gitlab"),
     )
     if result.summary.failed:
-        raise typer.Exit(int(ExitCode.CHECK_FAILED))
+        s = result.summary
+        raise CheckFailed(
+            f"lint failed: {s.errors} error(s), {s.warnings} warning(s)"
+            + (" (--strict: warnings fail too)" if strict and s.warnings else ""),
+            reported=True,
+        )
 
 
 def register(app: typer.Typer) -> None:

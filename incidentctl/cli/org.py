@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from incidentctl.cli import warn
 from incidentctl.cli.output import data_line, note, print_json, workspace
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             data_line(f"  {p.handle:<16} {p.name}{emails}")
     for problem in view.problems:
         where = f"{problem.path}:{problem.line}" if problem.line else problem.path
-        note(f"warning: {where}: {problem.message}")
+        warn(f"{where}: {problem.message}")
 
 
 def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from incidentctl.store.bulk import LoadProblem
     from incidentctl.workspace import Workspace
 
 
@@ -57,3 +60,13 @@ def write_text(text: str, *, is_json: bool = False) -> None:
     from incidentctl.core.text import json_safe, visible
 
     sys.stdout.write(json_safe(text) if is_json else visible(text))
+
+
+def raise_skipped(problems: Sequence[LoadProblem], repo: str | None = None) -> None:
+    """After the output: the records a read skipped, as one error (an ``error:`` line
+    each, exit 5) for the boundary to print."""
+    if problems:
+        from incidentctl.core.errors import RecordError, several
+
+        prefix = f"{repo}: " if repo else ""
+        raise several(RecordError, [prefix + p.error.message for p in problems])

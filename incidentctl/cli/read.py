@@ -6,14 +6,14 @@ from typing import Annotated
 
 import typer
 
-from incidentctl.cli.output import data_line, note, print_json, workspace
-from incidentctl.core.errors import ExitCode
+from incidentctl.cli.options import IdArg, JsonOpt
+from incidentctl.cli.output import data_line, note, print_json, raise_skipped, workspace
 
 
 def show(
     ctx: typer.Context,
-    incident: Annotated[str, typer.Argument(metavar="ID", help="Incident id or unique prefix.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    incident: IdArg,
+    as_json: JsonOpt = False,
 ) -> None:
     """Show an incident's derived state and its whole ordered timeline."""
     from incidentctl.cli.render import show as render_show
@@ -46,46 +46,25 @@ def list_(
         str | None, typer.Option("--until", metavar="TIME", help="Declared before TIME.")
     ] = None,
     no_drills: Annotated[bool, typer.Option("--no-drills", help="Leave drills out.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array on stdout.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """List incidents, newest first."""
     from incidentctl.cli.render import table
-    from incidentctl.core.errors import UsageError
-    from incidentctl.models.views import IncidentSummary
+    from incidentctl.respond import query
 
-    if status not in ("open", "resolved", "declined", "all"):
-        raise UsageError(f"--status must be open, resolved, declined or all, not {status!r}")
     ws = workspace(ctx)
-    wanted_sev = {ws.severity(s) for s in severity or []}
-    wanted_svc = {s.strip().lower() for s in service or []}
-    start = ws.when(since) if since else None
-    end = ws.when(until, allow_future=True) if until else None
+    wanted = query.incident_filter(
+        ws,
+        status=status,
+        severities=severity,
+        services=service,
+        category=category,
+        since=since,
+        until=until,
+        no_drills=no_drills,
+    )
     views, problems = ws.incidents(slim=True)  # a listing needs no timelines
-    chosen = []
-    for view in views:
-        if status == "open" and view.status in ("resolved", "declined"):
-            continue
-        if status in ("resolved", "declined") and view.status != status:
-            continue
-        if wanted_sev and view.severity not in wanted_sev:
-            continue
-        if wanted_svc and not wanted_svc.intersection(view.services):
-            continue
-        if category and view.category != category.strip().lower():
-            continue
-        if no_drills and view.drill:
-            continue
-        declared = view.declared_at
-        if start and (declared is None or declared < start):
-            continue
-        if end and (declared is None or declared >= end):
-            continue
-        chosen.append(view)
-    chosen.sort(key=lambda v: (v.declared_at is not None, v.declared_at, v.id), reverse=True)
-    summaries = [
-        IncidentSummary.model_validate(v.model_dump(include=set(IncidentSummary.model_fields)))
-        for v in chosen
-    ]
+    summaries = query.summaries(query.select(views, wanted))
     if as_json:
         print_json([s.model_dump(mode="json") for s in summaries])
     else:
@@ -94,10 +73,7 @@ def list_(
             data_line(text)
         else:
             note("no incidents match")
-    for problem in problems:
-        note(f"error: {problem.error.message}")
-    if problems:
-        raise typer.Exit(int(ExitCode.INVALID_RECORD))
+    raise_skipped(problems)
 
 
 def register(app: typer.Typer) -> None:

@@ -27,19 +27,18 @@ def report(
     period: Annotated[
         str, typer.Option("--period", help="Trend buckets: week, month, quarter or year.")
     ] = "month",
-    by: Annotated[
-        str,
-        typer.Option(
-            "--by", help="Breakdown to show first: severity, service, category or period."
-        ),
-    ] = "severity",
     group_by: Annotated[
         list[str] | None,
         typer.Option(
             "--group-by",
             metavar="KEY",
-            help="Also break down by team, system, type or field:NAME (repeat for several).",
+            help="severity, service, category or period: the breakdown shown first; team, "
+            "system, type or field:NAME: an extra breakdown (repeat for several).",
         ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", hidden=True, help="Deprecated spelling of --group-by."),
     ] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="table, json, csv, markdown, html or openmetrics.")
@@ -87,19 +86,24 @@ def report(
     """Quarterly figures: MTTD, MTTR, frequency, escalations, repeat classes, trend."""
     if as_of is None and not repo and os.environ.get("INCIDENTCTL_NO_CACHE") != "1":
         prefetch_status(ctx)  # the report cache asks git whether anything changed
-    from incidentctl.core.errors import ExitCode, UsageError
+    from incidentctl.core.errors import UsageError
     from incidentctl.measure.formats import BREAKDOWNS
     from incidentctl.measure.reporting import ReportRequest, cached_json, run
     from incidentctl.workspace import Workspace
 
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
-    if by not in BREAKDOWNS:
-        raise UsageError(f"--by must be one of {', '.join(BREAKDOWNS)}")
     from incidentctl.measure.breakdown import check as check_breakdowns
 
-    breakdowns = check_breakdowns(group_by or [])
-    roots: list[str | None] = list(repo) if repo else [ctx.obj.repo if ctx.obj else None]
+    keys = group_by or []
+    shown = [k for k in keys if k in BREAKDOWNS]
+    if len(shown) > 1:
+        raise UsageError(f"--group-by takes one of {', '.join(BREAKDOWNS)} (given: {shown})")
+    first = _group_by(ctx, shown[0] if shown else "severity", by)
+    if first not in BREAKDOWNS:
+        raise UsageError(f"--group-by must be one of {', '.join(BREAKDOWNS)}")
+    breakdowns = check_breakdowns([k for k in keys if k not in BREAKDOWNS])
+    roots = _roots(ctx, repo)
     workspaces = [Workspace.open(r) for r in roots]
     request = ReportRequest(
         quarter=quarter,
@@ -131,7 +135,7 @@ def report(
         text = cached_json(workspaces, request) if fmt == "json" and not explain else None
         if text is None:
             result, problems = run(workspaces, request, progress)
-            text = _render(result, fmt, by, explain, output is None and sys.stdout.isatty())
+            text = _render(result, fmt, first, explain, output is None and sys.stdout.isatty())
     if output is not None:
         from incidentctl.store.atomic import replace, write_new
 
@@ -143,10 +147,41 @@ def report(
             sys.stdout.write(text)
         else:
             write_text(text, is_json=fmt == "json")
-    for name, problem in problems:
-        note(f"error: {name}: {problem.error.message}")
     if problems:
-        raise typer.Exit(int(ExitCode.INVALID_RECORD))
+        from incidentctl.core.errors import RecordError, several
+
+        raise several(RecordError, [f"{name}: {p.error.message}" for name, p in problems])
+
+
+def _group_by(ctx: typer.Context, group_by: str, by: str | None) -> str:
+    """``--by`` is the old spelling of ``--group-by`` (``--by`` names a person elsewhere):
+    kept, hidden, for one release, with a warning; never both."""
+    if by is None:
+        return group_by
+    source = ctx.get_parameter_source("group_by")  # typer may vendor its own click
+    if source is not None and source.name == "COMMANDLINE":
+        from incidentctl.core.errors import UsageError
+
+        raise UsageError("give --group-by only (--by is its old spelling)")
+    from incidentctl.cli import warn
+
+    warn("report --by is deprecated and will be removed; use --group-by")
+    return by
+
+
+def _roots(ctx: typer.Context, repo: list[str] | None) -> list[str | None]:
+    """The repos to report on: the global ``--repo/-C`` and report's own ``--repo``
+    combine (each repo once); ``$INCIDENTCTL_REPO`` is only the default when neither is
+    given."""
+    globals_ = ctx.obj
+    explicit = globals_.repo if globals_ is not None and not globals_.repo_from_env else None
+    if not repo:
+        return [globals_.repo if globals_ is not None else None]
+    roots: list[str | None] = []
+    for root in [explicit, *repo] if explicit else repo:
+        if root not in roots:
+            roots.append(root)
+    return roots
 
 
 def _render(result: object, fmt: str, by: str, explain: bool, terminal: bool) -> str | None:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from incidentctl.cli.options import AtOpt, ByOpt, IdArg, JsonOpt, NoCommitOpt
 from incidentctl.cli.output import data_line, note, print_json, workspace, write_text
 
 comms_app = typer.Typer(help="Draft and record incident communications.", no_args_is_help=True)
@@ -18,7 +19,7 @@ SurfaceOpt = Annotated[str, typer.Option("--surface", help="internal, customer o
 @comms_app.command("draft")
 def comms_draft(
     ctx: typer.Context,
-    incident: Annotated[str, typer.Argument(metavar="ID")],
+    incident: IdArg,
     surface: SurfaceOpt = "internal",
 ) -> None:
     """Draft an update for a surface from the incident's state and its template."""
@@ -30,12 +31,12 @@ def comms_draft(
 @comms_app.command("post")
 def comms_post(
     ctx: typer.Context,
-    incident: Annotated[str, typer.Argument(metavar="ID")],
+    incident: IdArg,
     text: Annotated[str, typer.Argument(help="The text that was sent ('-' reads stdin).")],
     surface: SurfaceOpt = "internal",
-    at: Annotated[str | None, typer.Option("--at", metavar="TIME")] = None,
-    by: Annotated[str | None, typer.Option("--by", metavar="NAME")] = None,
-    no_commit: Annotated[bool, typer.Option("--no-commit")] = False,
+    at: AtOpt = None,
+    by: ByOpt = None,
+    no_commit: NoCommitOpt = False,
 ) -> None:
     """Record that an update was sent on a surface (resets that surface's cadence)."""
     from incidentctl.comms import updates as comms
@@ -49,12 +50,14 @@ def comms_post(
 
 def roles(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """The coordination roles: what each does and explicitly does not do."""
+    from incidentctl.models.outputs import RoleView, view_of
+
     config = workspace(ctx).config
     if as_json:
-        print_json([role.model_dump() for role in config.roles])
+        print_json([view_of(RoleView, role).model_dump(mode="json") for role in config.roles])
         return
     for role in config.roles:
         data_line(f"{role.name} — {role.title}")
@@ -67,18 +70,19 @@ def roles(
 @policy_app.command("show")
 def policy_show(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Print the severity policy: levels, criteria, examples and response patterns."""
+    from incidentctl.models.outputs import PolicyView
+
     config = workspace(ctx).config
     if as_json:
-        print_json(
-            {
-                "severities": [s.model_dump() for s in config.severities],
-                "classification": config.classification.model_dump(),
-                "roles": [r.model_dump() for r in config.roles],
-            }
-        )
+        policy = {
+            "severities": [s.model_dump(mode="json") for s in config.severities],
+            "classification": config.classification.model_dump(mode="json"),
+            "roles": [r.model_dump(mode="json") for r in config.roles],
+        }
+        print_json(PolicyView.model_validate(policy).model_dump(mode="json"))
         return
     for level in config.severities:
         r = level.response
@@ -115,7 +119,7 @@ def policy_show(
 @policy_app.command("test")
 def policy_test(ctx: typer.Context) -> None:
     """Run policy-tests.yaml: each case's answers must give its expected severity/response."""
-    from incidentctl.core.errors import ExitCode
+    from incidentctl.core.errors import CheckFailed
     from incidentctl.severity.policy import run_tests
     from incidentctl.store.config_file import read_policy_tests
 
@@ -128,48 +132,26 @@ def policy_test(ctx: typer.Context) -> None:
             data_line(f"     {problem}")
     data_line(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     if failed:
-        raise typer.Exit(int(ExitCode.CHECK_FAILED))
+        raise CheckFailed(
+            f"policy test: {len(failed)} of {len(results)} case(s) failed", reported=True
+        )
 
 
-def classify(ctx: typer.Context) -> None:
+def classify(
+    ctx: typer.Context,
+    as_json: JsonOpt = False,
+) -> None:
     """Answer the policy's criteria questions (as flags or interactively); get the severity.
 
     Flags come from the policy's questions: --data-loss / --no-data-loss for yes-no
     questions, --users-affected 30% for percent questions. Missing answers are asked when
     stdin is a terminal.
     """
-    from incidentctl.core.errors import UsageError
     from incidentctl.severity.policy import classify as run_classify
-    from incidentctl.severity.policy import parse_answer
+    from incidentctl.severity.policy import parse_answer, parse_answer_flags
 
-    ws = workspace(ctx)
-    config = ws.config
-    questions = {q.id: q for q in config.classification.questions}
-    answers: dict[str, bool | float] = {}
-    args = list(ctx.args)
-    as_json = "--json" in args
-    args = [a for a in args if a != "--json"]
-    while args:
-        flag = args.pop(0)
-        if not flag.startswith("--"):
-            raise UsageError(
-                f"unexpected argument {flag!r}; answers are flags like "
-                "--customer-facing or --users-affected 30%"
-            )
-        name, _, inline = flag[2:].partition("=")
-        negate = name.startswith("no-") and name[3:].replace("-", "_") in questions
-        key = (name[3:] if negate else name).replace("-", "_")
-        question = questions.get(key)
-        if question is None:
-            flags = ", ".join("--" + q.replace("_", "-") for q in questions)
-            raise UsageError(f"unknown question --{name}; the policy asks: {flags}")
-        if question.kind == "yes-no":
-            answers[key] = parse_answer(question, inline) if inline else not negate
-        else:
-            value = inline or (args.pop(0) if args else "")
-            if not value:
-                raise UsageError(f"--{name} needs a value, e.g. --{name} 30%")
-            answers[key] = parse_answer(question, value)
+    config = workspace(ctx).config
+    answers = parse_answer_flags(config.classification.questions, ctx.args)
     if sys.stdin.isatty() and not as_json:
         for question in config.classification.questions:
             if question.id not in answers:
@@ -189,16 +171,19 @@ def classify(ctx: typer.Context) -> None:
 
     kind = suggest_type(config, answers)
     if as_json:
-        print_json(
+        from incidentctl.models.outputs import ClassifyResult
+
+        shown = ClassifyResult.model_validate(
             {
                 "severity": result.severity,
                 "type": kind,
                 "because": result.because,
                 "matched": result.matched,
                 "unanswered": result.unanswered,
-                "response": response.model_dump(),
+                "response": response.model_dump(mode="json"),
             }
         )
+        print_json(shown.model_dump(mode="json"))
         return
     data_line(result.severity)
     note(f"because: {result.because}")
@@ -235,13 +220,14 @@ def statuspage_build(
     """Write index.html, feed.json and feed.atom from customer-facing data only."""
     from pathlib import Path
 
+    from incidentctl.cli import warn
     from incidentctl.comms import statuspage
 
     base = statuspage.base_url(base_url) if base_url is not None else None
     ws = workspace(ctx)
     views, problems = ws.incidents()
     for problem in problems:
-        note(f"warning: skipped {problem.incident_id}: {problem.error.message}")
+        warn(f"skipped {problem.incident_id}: {problem.error.message}")
     written = statuspage.build(
         views,
         severity_names=ws.config.severity_names(),

@@ -5,19 +5,32 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from incidentctl.cli.options import IdArg, JsonOpt
 from incidentctl.cli.output import data_line, note, print_json, workspace, write_text
+
+if TYPE_CHECKING:
+    from incidentctl.core.errors import IncidentctlError
 
 postmortem_app = typer.Typer(
     help="Blameless post-mortems: draft, review, publish.", no_args_is_help=True
 )
 action_app = typer.Typer(help="Action items tracked to completion.", no_args_is_help=True)
-IdArg = Annotated[str, typer.Argument(metavar="ID", help="Incident id or unique prefix.")]
 ActionArg = Annotated[str, typer.Argument(metavar="ACTION", help="Action id or prefix.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+
+
+def retry_edit(exc: IncidentctlError) -> bool:
+    """After an edit that does not validate: show why, and offer the editor again (only
+    when someone at a terminal can answer)."""
+    if not sys.stdin.isatty():
+        return False  # the boundary prints it
+    from incidentctl.cli import show_error
+
+    show_error(exc)
+    return typer.confirm("Reopen the editor to fix it?", default=True)
 
 
 @postmortem_app.command("new")
@@ -38,21 +51,10 @@ def pm_new(
     note(f"{draft.incident_id}: post-mortem draft written")
     if no_edit:
         return
-    while True:
-        postmortem.open_in_editor(draft.path)
-        try:
-            changed = postmortem.commit_edit(ws, draft.incident_id)
-        except Exception as exc:
-            from incidentctl.core.errors import IncidentctlError
+    from incidentctl.learn.editing import edit
 
-            if not isinstance(exc, IncidentctlError) or not sys.stdin.isatty():
-                raise
-            note(f"error: {exc.message}")
-            if typer.confirm("Reopen the editor to fix it?", default=True):
-                continue
-            raise
-        note("saved and committed" if changed else "no changes")
-        return
+    changed = edit(ws, draft.incident_id, postmortem=True, retry=retry_edit)
+    note("saved and committed" if changed else "no changes")
 
 
 @postmortem_app.command("list")
@@ -74,16 +76,18 @@ def pm_list(
     if overdue:
         rows = [r for r in rows if r.overdue_days > 0]
     if as_json:
+        from incidentctl.models.outputs import ReviewDueView
+
         print_json(
             [
-                {
-                    "incident": r.incident_id,
-                    "title": r.title,
-                    "severity": r.severity,
-                    "status": r.status,
-                    "due": r.due.isoformat() if r.due else None,
-                    "overdue_days": r.overdue_days,
-                }
+                ReviewDueView(
+                    incident=r.incident_id,
+                    title=r.title,
+                    severity=r.severity,
+                    status=r.status,
+                    due=r.due.isoformat() if r.due else None,
+                    overdue_days=r.overdue_days,
+                ).model_dump(mode="json")
                 for r in rows
             ]
         )
@@ -115,7 +119,7 @@ def pm_status(
 @postmortem_app.command("check")
 def pm_check(ctx: typer.Context, incident: IdArg) -> None:
     """Check a post-mortem for blaming language and format problems (lint, for one file)."""
-    from incidentctl.core.errors import ExitCode
+    from incidentctl.core.errors import CheckFailed
     from incidentctl.lint import output, runner
 
     ws = workspace(ctx)
@@ -128,7 +132,10 @@ def pm_check(ctx: typer.Context, incident: IdArg) -> None:
     result = runner.run(ws, paths=[str(path)], only=["blameless", "schema", "integrity", "secrets"])
     write_text(output.text(result))
     if result.findings:
-        raise typer.Exit(int(ExitCode.CHECK_FAILED))
+        raise CheckFailed(
+            f"the post-mortem of {incident_id} has {len(result.findings)} finding(s)",
+            reported=True,
+        )
 
 
 @postmortem_app.command("publish")
@@ -155,48 +162,27 @@ def pm_index(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write.")],
 ) -> None:
     """Publish every published post-mortem as HTML, with an index by date, service, class."""
-    from incidentctl.core.errors import ExitCode, IncidentctlError
-    from incidentctl.learn import postmortem, publish
+    from incidentctl.core.errors import RefusedError, several
+    from incidentctl.learn import publish
 
-    ws = workspace(ctx)
-    done: list[publish.Published] = []
-    failed = 0
-    for incident_id in sorted(ws.layout.incident_ids()):
-        current = postmortem.load(ws, incident_id)
-        if current is None or current[0].status != "published":
-            continue
-        try:
-            copy = publish.build(ws, incident_id)
-        except IncidentctlError as exc:
-            note(f"error: {exc.message}")
-            failed += 1
-            continue
-        publish.write(copy, out, "html")
-        done.append(copy)
-    data_line(str(publish.index(done, out)))
-    note(f"{len(done)} post-mortem(s) published")
-    if failed:
-        raise typer.Exit(int(ExitCode.REFUSED))
+    done = publish.publish_index(workspace(ctx), out)
+    data_line(str(done.path))
+    note(f"{len(done.published)} post-mortem(s) published")
+    if done.refused:
+        raise several(RefusedError, [exc.message for exc in done.refused])
 
 
 def similar(ctx: typer.Context, incident: IdArg, as_json: JsonOpt = False) -> None:
     """Earlier incidents that look like this one, ranked, with the reasons."""
     from incidentctl.learn import postmortem
-    from incidentctl.learn.similar import rank
 
-    ws = workspace(ctx)
-    target = ws.incident(incident)
-    views, _ = ws.incidents()
-    factors: dict[str, set[str]] = {}
-    for view in views:
-        current = postmortem.load(ws, view.id) if view.id else None
-        if current:
-            factors[view.id] = {f.tag for f in current[0].contributing_factors}
-    matches = rank(target, views, factors)
+    matches = postmortem.similar(workspace(ctx), incident)
     if as_json:
+        from incidentctl.models.outputs import SimilarView
+
         print_json(
             [
-                {"id": m.id, "title": m.title, "score": m.score, "reasons": m.reasons}
+                SimilarView(id=m.id, title=m.title, score=m.score, reasons=m.reasons).model_dump()
                 for m in matches
             ]
         )
@@ -253,7 +239,7 @@ def action_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Action items, most overdue first."""
-    from incidentctl.core.errors import ExitCode
+    from incidentctl.core.errors import RecordError, several
     from incidentctl.learn import actions
     from incidentctl.models.review import ActionView
 
@@ -269,7 +255,7 @@ def action_list(
         incident=incident_id,
     )
     if as_json:
-        print_json([i.model_dump() for i in items])
+        print_json([i.model_dump(mode="json") for i in items])
     elif overdue:
         groups: dict[str, list[ActionView]] = {}
         for item in items:
@@ -291,10 +277,8 @@ def action_list(
             )
     if not items and not as_json:
         note("no action items match")
-    for error in errors:
-        note(f"error: {error.message}")
     if errors:
-        raise typer.Exit(int(ExitCode.INVALID_RECORD))
+        raise several(RecordError, [error.message for error in errors])
 
 
 @action_app.command("done")

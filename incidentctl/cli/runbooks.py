@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from incidentctl.cli import complete
+from incidentctl.cli.options import ByOpt, JsonOpt
 from incidentctl.cli.output import data_line, note, print_json, workspace
 
 runbook_app = typer.Typer(
@@ -19,15 +21,22 @@ NameArg = Annotated[str, typer.Argument(metavar="NAME", help="Runbook name (file
 def list_(
     ctx: typer.Context,
     for_incident: Annotated[
-        str | None, typer.Option("--for", metavar="ID", help="Suggest runbooks for an incident.")
+        str | None,
+        typer.Option(
+            "--for",
+            metavar="ID",
+            help="Suggest runbooks for an incident.",
+            autocompletion=complete.incident_ids,
+        ),
     ] = None,
     stale: Annotated[
         bool,
         typer.Option("--stale", help="Automated steps not exercised recently; reviews overdue."),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """List runbooks, or those matching an incident, or the stale ones."""
+    from incidentctl.models.outputs import RunbookRow, RunbookSuggestion, StaleRunbook
     from incidentctl.runbooks import runbook as runbooks
 
     ws = workspace(ctx)
@@ -35,7 +44,9 @@ def list_(
         views, _ = ws.incidents()
         found = runbooks.stale(ws, views, ws.now().astimezone(ws.repo_zone).date())
         if as_json:
-            print_json([{"runbook": s.name, "problem": s.problem} for s in found])
+            print_json(
+                [StaleRunbook(runbook=s.name, problem=s.problem).model_dump() for s in found]
+            )
         for item in [] if as_json else found:
             data_line(f"{item.name}: {item.problem}")
         if not found and not as_json:
@@ -45,7 +56,10 @@ def list_(
         suggestions = runbooks.suggest(ws, ws.incident(for_incident))
         if as_json:
             print_json(
-                [{"runbook": s.name, "title": s.title, "reasons": s.reasons} for s in suggestions]
+                [
+                    RunbookSuggestion(runbook=s.name, title=s.title, reasons=s.reasons).model_dump()
+                    for s in suggestions
+                ]
             )
             return
         for s in suggestions:
@@ -67,7 +81,7 @@ def list_(
             }
         )
     if as_json:
-        print_json(rows)
+        print_json([RunbookRow.model_validate(row).model_dump() for row in rows])
         return
     for row in rows:
         data_line(
@@ -106,7 +120,12 @@ def run(
     name: NameArg,
     incident: Annotated[
         str | None,
-        typer.Option("--incident", metavar="ID", help="Record each step in this incident."),
+        typer.Option(
+            "--incident",
+            metavar="ID",
+            help="Record each step in this incident.",
+            autocompletion=complete.incident_ids,
+        ),
     ] = None,
     step: Annotated[int | None, typer.Option("--step", min=1, help="Only this step.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would run.")] = False,
@@ -127,86 +146,42 @@ def run(
         list[str] | None,
         typer.Option("--param", metavar="KEY=VALUE", help="Fill {KEY} in step commands."),
     ] = None,
-    by: Annotated[str | None, typer.Option("--by", metavar="NAME")] = None,
+    by: ByOpt = None,
 ) -> None:
     """Run a runbook's steps: manual ones are shown, others run without a shell."""
-    from incidentctl.core.errors import ExitCode, UsageError
-    from incidentctl.runbooks import runbook as runbooks
+    from incidentctl.core.errors import CheckFailed
+    from incidentctl.runbooks import runner
 
-    ws = workspace(ctx)
-    if gameday == (incident is not None):
-        raise UsageError("give --incident ID for a real incident, or --gameday --target T")
-    if gameday and not target:
-        raise UsageError("a game day needs --target (e.g. --target staging)")
-    params: dict[str, str] = {}
-    for item in param or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key.isidentifier():
-            raise UsageError(f"--param {item!r} must look like KEY=VALUE")
-        params[key] = value
-    if target:
-        params["target"] = target
-    record, _ = runbooks.load(ws, name)
-    runbooks.require_committed(ws, name)
-    incident_id = ws.resolve_id(incident) if incident else None
-    person = ws.person(by) if by else ws.default_person()
-    chosen = list(enumerate(record.steps, start=1))
-    if step is not None:
-        if step > len(chosen):
-            raise UsageError(f"runbook {name} has {len(chosen)} steps")
-        chosen = [chosen[step - 1]]
-    interactive = sys.stdin.isatty()
-    failed = False
-    for number, spec in chosen:
-        argv = runbooks.expand(list(spec.command), params)
-        note(f"step {number}: {spec.title} [{spec.placement}, risk {spec.risk}]")
-        if spec.placement == "manual":
-            for line in (spec.instructions or "").splitlines():
-                note(f"  {line}")
-            result = runbooks.StepResult(number, spec, "shown", None, spec.instructions or "", argv)
-            if dry_run:
-                continue  # a dry run records nothing
-        elif dry_run:
-            note(f"  would run: {argv}")
-            continue
-        else:
-            outcome = None
-            if spec.risk == "high" and not confirm_high_risk:
-                if interactive:
-                    answer = typer.prompt(
-                        f"  high-risk step; type '{number}' to run it",
-                        default="",
-                        show_default=False,
-                    )
-                    if answer.strip() != str(number):
-                        outcome = "refused"
-                else:
-                    outcome = "refused"
-            elif (
-                spec.placement == "assisted"
-                and not yes
-                and not confirm_high_risk
-                and (not interactive or not typer.confirm(f"  run {argv}?", default=False))
-            ):
-                outcome = "refused"
-            if outcome == "refused":
-                note("  not run: needs an explicit confirmation")
-                result = runbooks.StepResult(
-                    number, spec, "refused", None, "not run: no confirmation", argv
-                )
-            else:
-                status, code, output = runbooks.execute(argv, spec.timeout_seconds, ws.root)
-                result = runbooks.StepResult(number, spec, status, code, output, argv)
-                note(f"  {status}" + (f" (exit code {code})" if code is not None else ""))
-        if incident_id is not None:
-            runbooks.record_incident_step(ws, incident_id, name, result, person)
-        elif result.outcome != "shown":
-            runbooks.record_exercise(ws, name, result, person, target or "")
-        if result.outcome in ("failed", "timeout", "refused"):
-            failed = True
-            break
-    if failed:
-        raise typer.Exit(int(ExitCode.CHECK_FAILED))
+    def ask(question: runner.Question) -> bool:
+        if question.kind == "high-risk":
+            answer = typer.prompt(
+                f"  high-risk step; type '{question.number}' to run it",
+                default="",
+                show_default=False,
+            )
+            return bool(answer.strip() == str(question.number))
+        return typer.confirm(f"  run {question.argv}?", default=False)
+
+    outcome = runner.run(
+        workspace(ctx),
+        name,
+        incident=incident,
+        step=step,
+        dry_run=dry_run,
+        yes=yes,
+        confirm_high_risk=confirm_high_risk,
+        gameday=gameday,
+        target=target,
+        params=param,
+        by=by,
+        ask=ask if sys.stdin.isatty() else None,
+        say=note,
+    )
+    if outcome.failed:
+        last = outcome.results[-1]
+        raise CheckFailed(
+            f"runbook {name} stopped at step {last.number}: {last.outcome}", reported=True
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TypeVar
 
 
 class ExitCode(IntEnum):
@@ -25,14 +26,22 @@ class IncidentctlError(Exception):
     """Base class: a message for people, an exit code, an optional hint."""
 
     exit_code: ExitCode = ExitCode.CHECK_FAILED
+    more: tuple[str, ...] = ()
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
 
+    def lines(self) -> list[str]:
+        """What the boundary prints, one ``error:`` line each: the message, then ``more``."""
+        return [self.message, *self.more]
+
     def __reduce__(self) -> tuple[object, ...]:  # keyword arguments survive pickling
-        return (_rebuild, (type(self), (self.message,), {"hint": self.hint}))
+        return (_rebuild, (type(self), (self.message,), {"hint": self.hint}), self._state())
+
+    def _state(self) -> dict[str, object]:
+        return {"more": self.more} if self.more else {}
 
 
 class UsageError(IncidentctlError):
@@ -76,7 +85,7 @@ class RecordError(IncidentctlError):
 
     def __reduce__(self) -> tuple[object, ...]:
         keywords = {"path": self.path, "line": self.line, "hint": self.hint}
-        return (_rebuild, (type(self), (self.detail,), keywords))
+        return (_rebuild, (type(self), (self.detail,), keywords), self._state())
 
 
 class EnvironmentProblem(IncidentctlError):
@@ -98,9 +107,33 @@ class RefusedError(IncidentctlError):
 
 
 class CheckFailed(IncidentctlError):
-    """A check command (lint, policy test) found problems."""
+    """A check command (lint, policy test, a runbook step) found problems. When the
+    command's own output already lists them (``reported``), the boundary adds no line:
+    the findings are the message; the exit code (1) says the check failed."""
 
     exit_code = ExitCode.CHECK_FAILED
+
+    def __init__(self, message: str, *, hint: str | None = None, reported: bool = False) -> None:
+        super().__init__(message, hint=hint)
+        self.reported = reported
+
+    def lines(self) -> list[str]:
+        return [] if self.reported else super().lines()
+
+    def __reduce__(self) -> tuple[object, ...]:
+        keywords = {"hint": self.hint, "reported": self.reported}
+        return (_rebuild, (type(self), (self.message,), keywords), self._state())
+
+
+E = TypeVar("E", bound=IncidentctlError)
+
+
+def several(kind: type[E], messages: list[str], *, hint: str | None = None) -> E:
+    """One error for several problems of a kind (e.g. every record a read skipped): the
+    boundary prints each message on its own ``error:`` line, then exits with one code."""
+    error = kind(messages[0], hint=hint)
+    error.more = tuple(messages[1:])
+    return error
 
 
 def _rebuild(

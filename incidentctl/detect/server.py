@@ -36,7 +36,7 @@ class Receiver:
 
     def fresh(self) -> Workspace:
         """A workspace with its own notion of now (one per flush; config re-read)."""
-        return Workspace(self.ws.layout, self.ws.clock)
+        return Workspace(self.ws.layout, self.ws.clock, self.ws.use_cache)
 
     def flush(self) -> None:
         """Commit what was received since the last flush, then auto-declare."""
@@ -151,8 +151,8 @@ class _Server(ThreadingHTTPServer):
         Receiver.log(f"connection from {client_address!r} failed: {type(exc).__name__}: {exc}")
 
 
-def serve(ws: Workspace, host: str, port: int, token: str | None) -> int:
-    """Run until SIGTERM or Ctrl-C; returns the process exit code."""
+def serve(ws: Workspace, host: str, port: int, token: str | None) -> None:
+    """Run until SIGTERM or Ctrl-C."""
     receiver = Receiver(ws, token)
     receiver.flush()  # commit anything a previous run stored but did not commit
     try:
@@ -183,4 +183,3 @@ def serve(ws: Workspace, host: str, port: int, token: str | None) -> int:
         httpd.server_close()
         receiver.flush()
         receiver.log(f"stopped; {receiver.stored} alert(s) received")
-    return 0

@@ -98,13 +98,11 @@ def resolve(ws: Workspace, ref: str) -> str:
 def all_actions(ws: Workspace) -> tuple[list[ActionRecord], list[RecordError]]:
     """Every action item; unreadable ones are reported apart. Files identical to the index
     are served from a cache keyed by their blob id (see docs/decisions/0006)."""
-    import os as _os
-
     from incidentctl.git import gitrepo
     from incidentctl.store.cache import BlobCache
 
     blobs: dict[str, str] = {}
-    if _os.environ.get("INCIDENTCTL_NO_CACHE") != "1":
+    if ws.use_cache:
         state = gitrepo.index_state(ws.root, "actions")
         if state is not None:
             entries, dirty = state

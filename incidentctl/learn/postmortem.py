@@ -8,7 +8,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -23,6 +23,9 @@ from incidentctl.store.records import load_incident, parse_bytes
 from incidentctl.store.validation import problems
 from incidentctl.workspace import Workspace
 from incidentctl.yamlio.emit import render_record
+
+if TYPE_CHECKING:
+    from incidentctl.learn.similar import Match
 
 TEMPLATE_PATH = "templates/postmortem.md"
 DEFAULT_TEMPLATE = """\
@@ -258,21 +261,24 @@ def new(ws: Workspace, ref: str, *, commit: bool = True) -> Draft:
     return Draft(incident_id, path, commit)
 
 
-def commit_edit(ws: Workspace, incident_id: str) -> bool:
-    """Validate the post-mortem after an edit and commit it; False if nothing changed."""
-    from incidentctl.git import gitrepo
+def factor_tags(ws: Workspace, views: list[IncidentView]) -> dict[str, set[str]]:
+    """Each incident's contributing-factor tags, from its post-mortem (if it has one)."""
+    factors: dict[str, set[str]] = {}
+    for view in views:
+        current = load(ws, view.id) if view.id else None
+        if current:
+            factors[view.id] = {f.tag for f in current[0].contributing_factors}
+    return factors
 
-    path = path_of(ws, incident_id)
-    parse(read_bytes(path), ws.layout.relative(path))
-    rel = ws.layout.relative(path)
-    if not gitrepo.uncommitted(ws.root, [rel]):
-        return False
-    from incidentctl.learn.editing import refuse_saved_secrets
 
-    refuse_saved_secrets(ws, path)
-    with transaction.locked(ws.layout):
-        gitrepo.commit(ws.root, [rel], f"postmortem({incident_id}): edit")
-    return True
+def similar(ws: Workspace, ref: str) -> list[Match]:
+    """Earlier incidents that look like ``ref``, ranked with their reasons (shared
+    contributing factors from the post-mortems count too)."""
+    from incidentctl.learn.similar import rank
+
+    target = ws.incident(ref)
+    views, _ = ws.incidents()
+    return rank(target, views, factor_tags(ws, views))
 
 
 def status_changes(record: PostmortemRecord, status: str, now: datetime) -> dict[str, Any] | None:

@@ -18,7 +18,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from incidentctl.core.display import human
-from incidentctl.core.errors import InvalidStateError, RecordError, RefusedError, UsageError
+from incidentctl.core.errors import (
+    IncidentctlError,
+    InvalidStateError,
+    RecordError,
+    RefusedError,
+    UsageError,
+)
 from incidentctl.core.secretscan import scan
 from incidentctl.learn.readerview import html_text, reader_lines, reader_text
 from incidentctl.models.review import PostmortemRecord
@@ -468,6 +474,36 @@ def write(published: Published, out: Path, fmt: str) -> Path:
     text = published.markdown if fmt == "markdown" else published.html
     (replace if path.exists() else write_new)(path, text)
     return path
+
+
+@dataclass(frozen=True)
+class Index:
+    """What ``publish_index`` wrote, and the post-mortems it refused."""
+
+    path: Path
+    published: list[Published]
+    refused: list[IncidentctlError]
+
+
+def publish_index(ws: Workspace, out: Path) -> Index:
+    """Publish every published post-mortem as HTML into ``out``, with ``index.html``;
+    one that would leak is refused (and not written) without stopping the others."""
+    from incidentctl.learn import postmortem
+
+    done: list[Published] = []
+    refused: list[IncidentctlError] = []
+    for incident_id in sorted(ws.layout.incident_ids()):
+        current = postmortem.load(ws, incident_id)
+        if current is None or current[0].status != "published":
+            continue
+        try:
+            copy = build(ws, incident_id)
+        except IncidentctlError as exc:
+            refused.append(exc)
+            continue
+        write(copy, out, "html")
+        done.append(copy)
+    return Index(index(done, out), done, refused)
 
 
 def index(items: list[Published], out: Path) -> Path:

@@ -113,19 +113,25 @@ def severity_of(view: IncidentView, basis: str, order: Sequence[str]) -> str:
     return view.severity
 
 
-_MEASURED: dict[tuple[int, str, bool], Measurement] = {}
+class Measurements:
+    """:func:`measure`, computed once per incident and phase within one :func:`build`
+    (no module state: each build makes its own, and holds the views its keys name, so an
+    id is never reused while the memo lives)."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[int, str, bool], tuple[IncidentView, Measurement]] = {}
+
+    def __call__(self, view: IncidentView, phase: Phase, include_drills: bool) -> Measurement:
+        key = (id(view), phase.name, include_drills)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = (view, measure(view, phase, include_drills=include_drills))
+        return found[1]
 
 
-def _measure(view: IncidentView, phase: Phase, include_drills: bool) -> Measurement:
-    """:func:`measure`, computed once per incident and phase within one :func:`build`."""
-    key = (id(view), phase.name, include_drills)
-    found = _MEASURED.get(key)
-    if found is None:
-        found = _MEASURED[key] = measure(view, phase, include_drills=include_drills)
-    return found
-
-
-def _durations(items: Sequence[Tagged], include_drills: bool) -> dict[str, Aggregate]:
+def _durations(
+    items: Sequence[Tagged], include_drills: bool, _measure: Measurements
+) -> dict[str, Aggregate]:
     values: dict[str, list[float]] = {p.name: [] for p in PHASES}
     for item in items:
         for phase in PHASES:
@@ -135,9 +141,13 @@ def _durations(items: Sequence[Tagged], include_drills: bool) -> dict[str, Aggre
     return {name: aggregate(vals) for name, vals in values.items()}
 
 
-def _group(items: Sequence[Tagged], include_drills: bool, order: Sequence[str]) -> Group:
+def _group(
+    items: Sequence[Tagged], include_drills: bool, order: Sequence[str], _measure: Measurements
+) -> Group:
     escalated = sum(1 for t in items if changes(t.incident.severity_history, order).changed)
-    return Group(count=len(items), durations=_durations(items, include_drills), escalated=escalated)
+    return Group(
+        count=len(items), durations=_durations(items, include_drills, _measure), escalated=escalated
+    )
 
 
 def _time_at_severity(items: Sequence[Tagged]) -> tuple[dict[str, TimeAtSeverity], dict[str, int]]:
@@ -218,7 +228,9 @@ def _repeats(
     )
 
 
-def _row(item: Tagged, options: ReportOptions, order: Sequence[str]) -> IncidentRow:
+def _row(
+    item: Tagged, options: ReportOptions, order: Sequence[str], _measure: Measurements
+) -> IncidentRow:
     view = item.incident
     values: dict[str, float | None] = {}
     excluded: dict[str, str] = {}
@@ -278,7 +290,7 @@ def build(
     repos: Sequence[str],
 ) -> Report:
     """The whole report for ``options``' window."""
-    _MEASURED.clear()  # ids of views are only meaningful while ``everyone`` is alive
+    _measure = Measurements()
     in_period = [t for t in everyone if in_window(t, options.since, options.until)]
     excluded: Counter[str] = Counter()
     population: list[Tagged] = []
@@ -328,7 +340,7 @@ def build(
         groups: dict[str, list[Tagged]], sort_key: Callable[[str], Any] | None = None
     ) -> dict[str, Group]:
         return {
-            k: _group(groups[k], options.include_drills, order)
+            k: _group(groups[k], options.include_drills, order, _measure)
             for k in sorted(groups, key=sort_key)
         }
 
@@ -364,7 +376,7 @@ def build(
             resolved=sum(1 for t in population if t.incident.status == "resolved"),
             excluded=dict(sorted(excluded.items())),
         ),
-        durations=_durations(population, options.include_drills),
+        durations=_durations(population, options.include_drills, _measure),
         exclusions=exclusions,
         data_errors=data_errors,
         by_severity=finish(
@@ -394,7 +406,7 @@ def build(
             options.include_drills,
         ),
         rows=[
-            _row(t, options, order)
+            _row(t, options, order, _measure)
             for t in sorted(in_period, key=lambda t: (dated(t.incident), t.repo, t.incident.id))
         ],
     )

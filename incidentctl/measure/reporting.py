@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -157,7 +156,7 @@ def _slot(workspaces: list[Workspace], request: ReportRequest) -> tuple[Period, 
         raise UsageError("--compare accepts 'previous'")
     main = workspaces[0]
     period = window(main, request)
-    if os.environ.get("INCIDENTCTL_NO_CACHE") == "1":
+    if not all(ws.use_cache for ws in workspaces):
         return period, None
     states = [report_cache.state(ws, request.as_of) for ws in workspaces]
     if not all(states):

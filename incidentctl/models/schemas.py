@@ -10,12 +10,14 @@ from pydantic import TypeAdapter
 
 
 def _adapters() -> dict[str, TypeAdapter[Any]]:
+    from incidentctl.models import outputs
     from incidentctl.models.config import Config
     from incidentctl.models.event import Event
     from incidentctl.models.findings import LintResult
     from incidentctl.models.incident import IncidentRecord
     from incidentctl.models.org import CatalogFile, CatalogView, PeopleFile
     from incidentctl.models.report import Report
+    from incidentctl.models.review import ActionView
     from incidentctl.models.views import DeclareResult, IncidentSummary, IncidentView
 
     return {
@@ -30,6 +32,16 @@ def _adapters() -> dict[str, TypeAdapter[Any]]:
         "catalog-file": TypeAdapter(CatalogFile),
         "people-file": TypeAdapter(PeopleFile),
         "catalog": TypeAdapter(CatalogView),
+        "event-result": TypeAdapter(outputs.EventResult),
+        "roles": TypeAdapter(list[outputs.RoleView]),
+        "policy": TypeAdapter(outputs.PolicyView),
+        "classify": TypeAdapter(outputs.ClassifyResult),
+        "postmortem-list": TypeAdapter(list[outputs.ReviewDueView]),
+        "similar": TypeAdapter(list[outputs.SimilarView]),
+        "action-list": TypeAdapter(list[ActionView]),
+        "runbook-list": TypeAdapter(list[outputs.RunbookRow]),
+        "runbook-suggest": TypeAdapter(list[outputs.RunbookSuggestion]),
+        "runbook-stale": TypeAdapter(list[outputs.StaleRunbook]),
     }
 
 

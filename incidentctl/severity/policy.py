@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,37 @@ def parse_answer(question: Question, text: str | bool) -> Answer:
     if question.kind == "percent" and not 0 <= parsed <= 100:
         raise UsageError(f"answer {text!r} to {question.id!r} must be between 0 and 100%")
     return parsed
+
+
+def parse_answer_flags(questions: Sequence[Question], args: Sequence[str]) -> dict[str, Answer]:
+    """Answers given as flags named after the policy's questions: ``--data-loss`` /
+    ``--no-data-loss`` (or ``--data-loss=no``) for yes-no questions, ``--users-affected
+    30%`` or ``--users-affected=30%`` for the others."""
+    by_id = {q.id: q for q in questions}
+    answers: dict[str, Answer] = {}
+    rest = list(args)
+    while rest:
+        flag = rest.pop(0)
+        if not flag.startswith("--"):
+            raise UsageError(
+                f"unexpected argument {flag!r}; answers are flags like "
+                "--customer-facing or --users-affected 30%"
+            )
+        name, _, inline = flag[2:].partition("=")
+        negate = name.startswith("no-") and name[3:].replace("-", "_") in by_id
+        key = (name[3:] if negate else name).replace("-", "_")
+        question = by_id.get(key)
+        if question is None:
+            flags = ", ".join("--" + q.replace("_", "-") for q in by_id)
+            raise UsageError(f"unknown question --{name}; the policy asks: {flags}")
+        if question.kind == "yes-no":
+            answers[key] = parse_answer(question, inline) if inline else not negate
+        else:
+            value = inline or (rest.pop(0) if rest else "")
+            if not value:
+                raise UsageError(f"--{name} needs a value, e.g. --{name} 30%")
+            answers[key] = parse_answer(question, value)
+    return answers
 
 
 @dataclass(frozen=True)
