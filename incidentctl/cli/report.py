@@ -98,7 +98,9 @@ def report(
     keys = group_by or []
     shown = [k for k in keys if k in BREAKDOWNS]
     if len(shown) > 1:
-        raise UsageError(f"--group-by takes one of {', '.join(BREAKDOWNS)} (given: {shown})")
+        raise UsageError(
+            f"--group-by takes at most one of {', '.join(BREAKDOWNS)} (given: {', '.join(shown)})"
+        )
     first = _group_by(ctx, shown[0] if shown else "severity", by)
     if first not in BREAKDOWNS:
         raise UsageError(f"--group-by must be one of {', '.join(BREAKDOWNS)}")
